@@ -1,0 +1,1 @@
+//! t2build/t2conf library.

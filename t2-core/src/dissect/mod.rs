@@ -1,0 +1,1 @@
+//! Dissection to L4.
