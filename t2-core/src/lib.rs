@@ -3,6 +3,7 @@
 //! goes through a [`log::Logger`] chosen by the caller.
 
 pub mod capture;
+pub mod config;
 pub mod dissect;
 pub mod log;
 pub mod packet;

@@ -1,0 +1,106 @@
+//! The run configuration: what the `t2` command line (and later the core settings file) resolve
+//! to before any work starts. Built by `t2-cli`, consumed by [`crate::engine`]. Every value here
+//! is already validated.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Where packets come from (exactly one of `-r`, `-R`, `-D`, `-i`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// `-r FILE`; the path `-` means standard input.
+    File(PathBuf),
+    /// `-R LISTFILE`: a text file of capture paths (`#` comments), read as one stream.
+    List(PathBuf),
+    /// `-D EXPR[:SCHR][,STOP]`: a numbered file series.
+    Series { expr: String, schr: char, stop: Option<u64> },
+    /// `-i IFACE`: live capture.
+    Live { iface: String, snaplen: u32, bufsize: u32 },
+}
+
+/// `-W PREFIX[:SIZE][,START]`: split the flow file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Split {
+    /// Bytes per file, or flows per file when `by_flows`.
+    pub size: u64,
+    pub by_flows: bool,
+    /// Index of the first file (`PREFIX_flows.txtSTART`).
+    pub start: u32,
+}
+
+/// Core settings (T2's compile-time switches of tranalyzer.h / networkHeaders.h, runtime here).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CoreSettings {
+    /// 0 IPv4 only, 1 IPv6 only, 2 dual stack.
+    pub ipv6_activate: u8,
+    /// 0 no L2 flows, 1 L2 flows for non-IP, 2 MACs also in the IP flow key.
+    pub eth_activate: u8,
+    /// Default idle timeout of a flow, seconds.
+    pub flow_timeout: f32,
+    /// Relative timestamps (basicFlow).
+    pub reltime: bool,
+    /// Base flow capacity (HASHCHAINTABLE_BASE_SIZE), multiplied by `-f`.
+    pub hash_base: u64,
+    /// Evict the oldest flow when the table is full (HASH_AUTOPILOT).
+    pub hash_autopilot: bool,
+    /// ANSI colours in the log (T2_LOG_COLOR).
+    pub log_color: bool,
+}
+
+impl Default for CoreSettings {
+    fn default() -> Self {
+        CoreSettings {
+            ipv6_activate: 2,
+            eth_activate: 1,
+            flow_timeout: 182.0,
+            reltime: false,
+            hash_base: 262_144,
+            hash_autopilot: true,
+            log_color: true,
+        }
+    }
+}
+
+/// Everything a run needs.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub input: Input,
+    /// BPF filter expression (remaining arguments, or `-F FILE` contents), if any.
+    pub bpf: Option<String>,
+    /// Resolved output prefix: files are `PREFIX_flows.txt`, `PREFIX_headers.txt`, ...
+    /// `None` with `-w -` (flows to stdout).
+    pub output_prefix: PathBuf,
+    /// `-w -`: the flow file goes to stdout.
+    pub flows_to_stdout: bool,
+    pub split: Option<Split>,
+    /// `-l`: end report to `PREFIX_log.txt`.
+    pub log_to_file: bool,
+    /// `-s`: packet mode (not yet supported; the CLI rejects `-s` until it lands).
+    pub packet_mode: bool,
+    /// `-p`: plugin folder.
+    pub plugin_dir: PathBuf,
+    /// `-b`: plugin whitelist file (default `<plugin_dir>/plugins.txt` if it exists).
+    pub plugin_list: Option<PathBuf>,
+    /// `-f`: hash factor (>= 1).
+    pub hash_factor: u32,
+    /// `-x`: sensor id.
+    pub sensor_id: u32,
+    /// `-c`: CPU to pin to (1-based; 0 = current).
+    pub cpu: Option<u32>,
+    /// `-P`: nice value.
+    pub priority: i32,
+    /// argv joined by spaces (for the headers file).
+    pub command_line: String,
+    pub core: CoreSettings,
+}
+
+/// Signal state shared between the CLI's signal handlers and the engine's packet loop.
+/// SIGINT: first hit stops creating flows... (spec §1.10); the engine checks these between
+/// packets. Counts only ever increase.
+pub static SIGINT_COUNT: AtomicU32 = AtomicU32::new(0);
+pub static SIGTERM_COUNT: AtomicU32 = AtomicU32::new(0);
+
+/// True once a signal asked the run to stop reading and flush every open flow.
+pub fn stop_requested() -> bool {
+    SIGINT_COUNT.load(Ordering::Relaxed) > 0 || SIGTERM_COUNT.load(Ordering::Relaxed) > 0
+}
