@@ -5,5 +5,6 @@
 pub mod capture;
 pub mod config;
 pub mod dissect;
+pub mod engine;
 pub mod log;
 pub mod packet;
