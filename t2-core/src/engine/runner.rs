@@ -1,0 +1,698 @@
+//! The packet loop and end-of-run sequence (see the module doc of `engine`).
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::time::Instant;
+
+use t2_abi::flow_stat::*;
+use t2_abi::*;
+
+use super::flow_table::{FlowKey, FlowTable, FragKey, Lookup};
+use super::host::{self, Column, Host, HostState};
+use super::report::*;
+use crate::capture::Capture;
+use crate::config::{Config, stop_requested};
+use crate::dissect::{DissectConfig, Dissector};
+use crate::log::Logger;
+use crate::packet::{Dissected, FlowKind};
+
+/// Product line of the banner and headers file.
+pub const PRODUCT: &str = "Tranalyzer 0.9.3 (Anteater), Cobra";
+
+/// Why a run could not start or had to stop. `Display` is the one-line message T2 prints
+/// after `[ERR]` (e.g. `Unsupported link-layer type: SLIP [SLIP/8]`).
+#[derive(Debug)]
+pub struct RunError {
+    pub message: String,
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl RunError {
+    fn new(message: impl Into<String>) -> RunError {
+        RunError { message: message.into() }
+    }
+}
+
+/// What a finished run reports to the CLI.
+#[derive(Debug, Default)]
+pub struct RunOutcome {
+    pub packets: u64,
+    pub flows: u64,
+}
+
+/// Strings the init context points at; boxed so their addresses stay fixed for the run.
+struct RunStrings {
+    prefix: String,
+    command_line: String,
+    core_desc: String,
+    hw_info: String,
+    sw_info: String,
+    interfaces: String,
+    plugin_dir: String,
+    names: Vec<(String, String, u16)>,
+    infos: Vec<T2PluginInfo>,
+    core_config: Vec<(String, String)>,
+    core_entries: Vec<T2ConfigEntry>,
+}
+
+/// The state of a run between packets.
+struct Engine {
+    host: Host,
+    flows: FlowTable,
+    dissector: Dissector,
+    counters: CoreCounters,
+    record: Vec<u8>,
+    eth_activate: u8,
+    default_timeout: f32,
+    autopilot: bool,
+    autopilot_warned: bool,
+}
+
+/// Runs T2 on `config`: loads plugins, processes the input, writes every output file and the
+/// end report (to stdout, or `PREFIX_log.txt` with `-l`). Returns when the input is exhausted
+/// or a signal asked to stop (every open flow is flushed in both cases).
+pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
+    let wall_start = Instant::now();
+    let start_time = now();
+    // The input is validated before any output exists, as in the original: a capture it
+    // rejects leaves no files behind.
+    let mut cap = Capture::open(&config.input, config.bpf.as_deref()).map_err(|e| RunError::new(e.to_string()))?;
+
+    let log = open_log(config)?;
+    let state = Box::new(HostState::new(log));
+    let state_ptr: *const HostState = &*state;
+
+    let whitelist = read_whitelist(config)?;
+    let (plugins, refused) = host::load_plugins(&config.plugin_dir, whitelist.as_deref(), state_ptr);
+    let mut host = Host { state, plugins };
+
+    let core = &config.core;
+    let capacity64 = core.hash_base.saturating_mul(config.hash_factor.max(1) as u64);
+    let capacity = capacity64.min(u32::MAX as u64 - 64) as u32;
+    let flows = FlowTable::new(capacity, core.flow_timeout);
+    host.state.flows.set(flows.flows_ptr());
+    host.state.capacity.set(capacity as u64);
+
+    // Banner and plugin list.
+    let core_desc = core_config_desc(config);
+    {
+        let mut log = host.state.log.borrow_mut();
+        log.raw(EQUALS);
+        let mut l = format!("{PRODUCT}. PID: {}, Prio: {}, SID: {}", std::process::id(), config.priority, config.sensor_id);
+        if let Some(c) = config.cpu {
+            let _ = write!(l, ", CPU: {c}");
+        }
+        log.plain(&l);
+        log.raw(EQUALS);
+        log.plain(&format!("Date: {} sec ({} UTC)", ts(start_time), date(start_time.sec as i64)));
+        log.inf(&format!("Creating flows for {core_desc}"));
+        for r in &refused {
+            log.err(&r.message);
+        }
+        if host.plugins.is_empty() {
+            drop(log);
+            return Err(RunError::new(format!(
+                "No plugin loaded from '{}': install plugins with 't2build' (e.g. 't2build basicFlow txtSink') or choose a folder with -p",
+                config.plugin_dir.display()
+            )));
+        }
+        log.plain("Active plugins:");
+        for (i, p) in host.plugins.iter().enumerate() {
+            log.plain(&format!("    {:02}: {}, {}", i + 1, p.name, p.version));
+        }
+    }
+
+    // Core columns, then every plugin's init (declaring theirs), then on_start.
+    host.state.declare(Column { name: "dir".into(), desc: "Flow direction".into(), type_: "DIR".into(), bits: vec![], plugin: None });
+    host.state.declare(Column { name: "flowInd".into(), desc: "Flow index".into(), type_: "U64".into(), bits: vec![], plugin: None });
+
+    let names: Vec<(String, String, u16)> = host.plugins.iter().map(|p| (p.name.clone(), p.version.clone(), p.number)).collect();
+    let core_config = core_config_entries(config);
+    let mut strings = Box::new(RunStrings {
+        prefix: if config.flows_to_stdout { "-".into() } else { config.output_prefix.to_string_lossy().into_owned() },
+        command_line: config.command_line.clone(),
+        core_desc,
+        hw_info: hw_info(),
+        sw_info: pcap_version(),
+        interfaces: match &config.input {
+            crate::config::Input::Live { iface, .. } => iface.clone(),
+            _ => String::new(),
+        },
+        plugin_dir: config.plugin_dir.to_string_lossy().into_owned(),
+        names,
+        infos: Vec::new(),
+        core_config,
+        core_entries: Vec::new(),
+    });
+    strings.infos = strings.names.iter().map(|(n, v, num)| T2PluginInfo { name: T2Str::new(n), version: T2Str::new(v), number: *num, _pad: [0; 6] }).collect();
+    strings.core_entries = strings.core_config.iter().map(|(n, v)| T2ConfigEntry { name: T2Str::new(n), value: T2Str::new(v) }).collect();
+    let split = config.split.unwrap_or(crate::config::Split { size: 0, by_flows: false, start: 0 });
+    let ctx = Box::new(T2InitContext {
+        size: std::mem::size_of::<T2InitContext>() as u32,
+        packet_mode: config.packet_mode as u8,
+        _pad: [0; 3],
+        flow_capacity: capacity as u64,
+        flows: flows.flows_ptr(),
+        flow_stride: std::mem::size_of::<T2Flow>(),
+        output_prefix: T2Str::new(&strings.prefix),
+        split_size: split.size,
+        split_by_flows: split.by_flows as u8,
+        _pad2: [0; 3],
+        split_start: split.start,
+        core_config: strings.core_entries.as_ptr(),
+        core_config_len: strings.core_entries.len(),
+        run: T2RunInfo {
+            product: T2Str::new(PRODUCT),
+            command_line: T2Str::new(&strings.command_line),
+            pid: std::process::id(),
+            priority: config.priority,
+            sensor_id: config.sensor_id,
+            _pad: 0,
+            start: start_time,
+            core_config_desc: T2Str::new(&strings.core_desc),
+            hw_info: T2Str::new(&strings.hw_info),
+            sw_info: T2Str::new(&strings.sw_info),
+            interfaces: T2Str::new(&strings.interfaces),
+            plugins: strings.infos.as_ptr(),
+            plugins_len: strings.infos.len(),
+        },
+        plugin_dir: T2Str::new(&strings.plugin_dir),
+    });
+    host.init_all(&ctx);
+
+    let mut engine = Engine {
+        host,
+        flows,
+        dissector: Dissector::new(DissectConfig { ipv6_activate: core.ipv6_activate, eth_activate: core.eth_activate, ..DissectConfig::default() }),
+        counters: CoreCounters::default(),
+        record: Vec::with_capacity(4096),
+        eth_activate: core.eth_activate,
+        default_timeout: core.flow_timeout,
+        autopilot: core.hash_autopilot,
+        autopilot_warned: false,
+    };
+    for t in engine.host.state.timeouts.borrow().iter() {
+        engine.flows.register_timeout(*t);
+    }
+    engine.host.state.timeouts.borrow_mut().push(core.flow_timeout);
+
+    // The packet loop.
+    let mut d = Box::<Dissected>::default();
+    let mut capture_error = None;
+    loop {
+        if stop_requested() {
+            break;
+        }
+        let next = {
+            let mut log = engine.host.state.log.borrow_mut();
+            cap.next_packet(&mut log)
+        };
+        match next {
+            Ok(Some(raw)) => engine.packet(&raw, &mut d),
+            Ok(None) => break,
+            Err(e) => {
+                capture_error = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    let processing_done = wall_start.elapsed();
+
+    // Flush every remaining flow, least recently seen first.
+    for slot in engine.flows.lru_from_tail() {
+        if engine.flows.is_live(slot) {
+            engine.terminate_pair(slot);
+        }
+    }
+    let unload_done = wall_start.elapsed();
+
+    // End report.
+    let plugin_reports = engine.host.reports();
+    engine.write_report(&cap, processing_done.as_secs_f64(), unload_done.as_secs_f64(), &plugin_reports);
+    engine.host.finalize_all();
+    {
+        let mut log = engine.host.state.log.borrow_mut();
+        log.flush();
+    }
+    drop(ctx);
+    drop(strings);
+    if let Some(e) = capture_error {
+        return Err(RunError::new(e));
+    }
+    Ok(RunOutcome { packets: engine.counters.packets, flows: engine.counters.flows })
+}
+
+impl Engine {
+    /// Processes one packet (spec §1.7).
+    fn packet(&mut self, raw: &crate::packet::RawPacket<'_>, d: &mut Dissected) {
+        let now = raw.ts;
+        if self.counters.first_ts.is_none() {
+            self.counters.first_ts = Some(now);
+            let mut log = self.host.state.log.borrow_mut();
+            log.plain(&format!("Dump start: {} sec ({} GMT)", ts(now), date(now.sec as i64)));
+        }
+        self.counters.last_ts = now;
+        self.force_terminations();
+        self.cycle_timeouts(now);
+
+        let c = &mut self.counters;
+        c.packets += 1;
+        c.raw_bytes += raw.wirelen as u64;
+        c.bytes += raw.data.len() as u64;
+        if raw.data.is_empty() {
+            c.packets_no_flow += 1;
+            let n = c.packets;
+            self.host.state.log.borrow_mut().wrn(&format!("No data available for packet {n}"));
+            return;
+        }
+
+        d.reset();
+        {
+            let mut log = self.host.state.log.borrow_mut();
+            self.dissector.dissect(raw, d, &mut log);
+        }
+        d.abi.linktype = raw.linktype;
+        d.abi.caplen = raw.data.len() as u32;
+        d.abi.wirelen = raw.wirelen;
+        d.abi.ts = now;
+        d.abi.pkt_no = self.counters.packets;
+        d.bind(raw.data);
+        self.counters.pad_bytes += d.abi.pad_len as u64;
+        self.counters.bytes_on_wire += if d.bytes_on_wire > 0 { d.bytes_on_wire } else { raw.wirelen as u64 };
+
+        match d.kind {
+            FlowKind::Ip => self.ip_packet(d, now),
+            FlowKind::Layer2 if self.eth_activate > 0 => self.l2_packet(d, now),
+            _ => {
+                self.host.on_layer2(&d.abi, T2_FLOW_NONE);
+                self.counters.packets_no_flow += 1;
+            }
+        }
+        self.counters.global_status |= d.abi.status;
+    }
+
+    fn ip_packet(&mut self, d: &mut Dissected, now: T2Time) {
+        let a = &d.abi;
+        let mut key = FlowKey {
+            src_ip: a.src_ip,
+            dst_ip: a.dst_ip,
+            eth_type: a.eth_type,
+            vlan_id: a.vlan_id,
+            src_port: a.src_port,
+            dst_port: a.dst_port,
+            ip_ver: a.ip_ver,
+            l4_proto: a.l4_proto,
+            ..FlowKey::default()
+        };
+        if self.eth_activate == 2 {
+            key.src_mac = d.src_mac;
+            key.dst_mac = d.dst_mac;
+        }
+        let fk = FragKey {
+            src_ip: key.src_ip,
+            dst_ip: key.dst_ip,
+            eth_type: key.eth_type,
+            vlan_id: key.vlan_id,
+            ip_ver: key.ip_ver,
+            l4_proto: key.l4_proto,
+            id: d.frag.id,
+        };
+        let later_fragment = d.frag.is_fragment && d.frag.offset != 0;
+        let mut lookup = None;
+        if later_fragment {
+            lookup = self.flows.frag_lookup(&fk, !d.frag.more).map(Lookup::Found);
+            if lookup.is_none() {
+                d.abi.status |= IPV4_FRAG_HDSEQ_ERR;
+            }
+        }
+        let base = if key.ip_ver == 6 { L2_IPV6 } else { L2_IPV4 };
+        let lookup = match lookup {
+            Some(l) => l,
+            None => self.lookup_or_create(key, now, base, d.tcp_flags & 0x12 == 0x12),
+        };
+        let slot = match lookup {
+            Lookup::Found(s) => {
+                self.flows.touch(s);
+                s
+            }
+            Lookup::Created(s) => s,
+            Lookup::Full => {
+                self.host.on_layer2(&d.abi, T2_FLOW_NONE);
+                self.counters.packets_no_flow += 1;
+                return;
+            }
+        };
+        if d.frag.is_fragment && d.frag.offset == 0 && d.frag.more {
+            self.flows.frag_insert(fk, slot);
+        }
+        if key.ip_ver == 4 && self.flows.note_ip_id(slot, d.abi.ip_id as u16) && matches!(lookup, Lookup::Found(_)) {
+            d.abi.status |= DUPIPID;
+        }
+        if let Lookup::Created(s) = lookup {
+            self.host.on_new_flow(&d.abi, s as u64);
+        }
+        self.host.on_layer2(&d.abi, T2_FLOW_NONE);
+        self.update_flow(slot, d, now);
+        self.host.on_layer4(&d.abi, slot as u64);
+        self.count_ab(slot, d);
+    }
+
+    fn l2_packet(&mut self, d: &mut Dissected, now: T2Time) {
+        self.host.on_layer2(&d.abi, T2_FLOW_NONE);
+        let key = FlowKey {
+            src_mac: d.src_mac,
+            dst_mac: d.dst_mac,
+            eth_type: d.abi.eth_type,
+            vlan_id: d.abi.vlan_id,
+            ..FlowKey::default()
+        };
+        d.abi.status |= L2_FLOW;
+        let slot = match self.lookup_or_create(key, now, L2_FLOW, false) {
+            Lookup::Found(s) => {
+                self.flows.touch(s);
+                s
+            }
+            Lookup::Created(s) => {
+                self.host.on_new_flow(&d.abi, s as u64);
+                s
+            }
+            Lookup::Full => {
+                self.counters.packets_no_flow += 1;
+                return;
+            }
+        };
+        self.update_flow(slot, d, now);
+        self.host.on_layer2(&d.abi, slot as u64);
+        self.count_ab(slot, d);
+    }
+
+    /// Status, last-seen time and padding of the flow after a packet.
+    fn update_flow(&mut self, slot: u32, d: &mut Dissected, now: T2Time) {
+        let f = self.flows.flow_mut(slot);
+        if now < f.last_seen {
+            d.abi.status |= TIMEJUMP;
+        }
+        f.status |= d.abi.status;
+        f.last_seen = now;
+        f.pad_len += d.abi.pad_len as u64;
+    }
+
+    fn count_ab(&mut self, slot: u32, d: &Dissected) {
+        let inverted = self.flows.flow(slot).status & L3FLOWINVERT != 0;
+        let c = &mut self.counters;
+        if inverted {
+            c.b_packets += 1;
+            c.b_bytes += d.abi.caplen as u64;
+        } else {
+            c.a_packets += 1;
+            c.a_bytes += d.abi.caplen as u64;
+        }
+    }
+
+    fn lookup_or_create(&mut self, key: FlowKey, now: T2Time, base: u64, syn_ack: bool) -> Lookup {
+        if let Some(s) = self.flows.lookup(&key) {
+            return Lookup::Found(s);
+        }
+        if !self.flows.has_free_slot() {
+            if !self.autopilot {
+                return Lookup::Full;
+            }
+            self.autopilot_evict();
+        }
+        match self.flows.create(key, now, self.default_timeout, base, syn_ack) {
+            Some(s) => {
+                match key.ip_ver {
+                    4 => self.counters.ipv4_flows += 1,
+                    6 => self.counters.ipv6_flows += 1,
+                    _ => self.counters.l2_flows += 1,
+                }
+                Lookup::Created(s)
+            }
+            None => Lookup::Full,
+        }
+    }
+
+    /// The table is full: terminate the least recently seen pair (T2's hash autopilot).
+    fn autopilot_evict(&mut self) {
+        if !self.autopilot_warned {
+            self.autopilot_warned = true;
+            let mut log = self.host.state.log.borrow_mut();
+            log.wrn("Hash Autopilot: main HashMap full: flushing 1 oldest flow(s)");
+            log.inf("Hash Autopilot: Fix: Invoke Tranalyzer with '-f N'");
+        }
+        if let Some(old) = self.flows.oldest() {
+            self.flows.flow_mut(old).status |= RMFLOW_HFULL;
+            let opp = self.flows.flow(old).opposite;
+            if opp != T2_FLOW_NONE {
+                self.flows.flow_mut(opp as u32).status |= RMFLOW_HFULL;
+            }
+            self.counters.autopilot_flows += 1 + (opp != T2_FLOW_NONE) as u64;
+            self.terminate_pair(old);
+        }
+    }
+
+    /// Flows plugins asked to terminate (force mode) go first.
+    fn force_terminations(&mut self) {
+        if self.host.state.terminate_requests.borrow().is_empty() {
+            return;
+        }
+        let reqs: Vec<u64> = std::mem::take(&mut *self.host.state.terminate_requests.borrow_mut());
+        for r in reqs {
+            let s = r as u32;
+            if r < self.flows.capacity() as u64 && self.flows.is_live(s) {
+                self.flows.flow_mut(s).status |= RMFLOW;
+                self.terminate_pair(s);
+            }
+        }
+    }
+
+    fn cycle_timeouts(&mut self, now: T2Time) {
+        // Split borrows: the walk hands each expired flow to `terminate_pair` logic.
+        let Engine { host, flows, counters, record, .. } = self;
+        flows.expired(now, |ft, slot| terminate_pair_parts(ft, host, counters, record, slot));
+    }
+
+    fn terminate_pair(&mut self, slot: u32) {
+        terminate_pair_parts(&mut self.flows, &mut self.host, &mut self.counters, &mut self.record, slot);
+    }
+
+    fn write_report(&mut self, cap: &Capture, processing: f64, unload: f64, plugin_reports: &str) {
+        let c = &self.counters;
+        let mut out = String::with_capacity(4096);
+        let duration = match c.first_ts {
+            Some(first) => {
+                let d = dump_duration(first, c.last_ts);
+                let _ = writeln!(out, "Dump stop : {} sec ({} GMT)", ts(c.last_ts), date(c.last_ts.sec as i64));
+                let _ = writeln!(out, "Total dump duration: {} sec{}", ts(d), duration_words(d.sec));
+                d.sec as f64 + d.nsec as f64 * 1e-9
+            }
+            None => 0.0,
+        };
+        let _ = writeln!(out, "Finished processing. Elapsed time: {processing:.9} sec");
+        let _ = writeln!(out, "Finished unloading flow memory. Time: {unload:.9} sec");
+        let pcap_bytes = cap.input_bytes();
+        if pcap_bytes > 0 {
+            let done = (24 * cap.files_opened() as u64 + c.bytes + 16 * c.packets) as f64 / pcap_bytes as f64 * 100.0;
+            let _ = writeln!(out, "Percentage completed: {done:.2}%");
+        }
+        if c.packets > 0 {
+            let _ = writeln!(out, "Number of processed packets: {}", num(c.packets));
+            let _ = writeln!(out, "Number of processed bytes: {}", num(c.bytes));
+            let _ = writeln!(out, "Number of raw bytes: {}", num(c.raw_bytes));
+            if c.pad_bytes > 0 {
+                let _ = writeln!(out, "Number of pad bytes: {}", num(c.pad_bytes));
+            }
+        }
+        if pcap_bytes > 0 {
+            let _ = writeln!(out, "Number of pcap bytes: {}", num(pcap_bytes));
+        }
+        let pk = self.dissector.counters();
+        let total = c.packets as f64;
+        for (n, label) in [
+            (pk.l2_packets, "L2"),
+            (pk.ipv4_packets, "IPv4"),
+            (pk.ipv6_packets, "IPv6"),
+            (pk.ipvx_packets, "IPvX"),
+        ] {
+            if n > 0 {
+                let _ = writeln!(out, "Number of {label} packets: {} {}", num(n), pct(n as f64, total));
+            }
+        }
+        if c.packets_no_flow > 0 {
+            let _ = writeln!(out, "Number of packets without flow: {} {}", num(c.packets_no_flow), pct(c.packets_no_flow as f64, total));
+        }
+        let ab = (c.a_packets + c.b_packets) as f64;
+        let abb = (c.a_bytes + c.b_bytes) as f64;
+        if c.a_packets > 0 {
+            let _ = writeln!(out, "Number of A packets: {} {}", num(c.a_packets), pct(c.a_packets as f64, ab));
+        }
+        if c.b_packets > 0 {
+            let _ = writeln!(out, "Number of B packets: {} {}", num(c.b_packets), pct(c.b_packets as f64, ab));
+        }
+        if c.a_bytes > 0 {
+            let _ = writeln!(out, "Number of A bytes: {} {}", num(c.a_bytes), pct(c.a_bytes as f64, abb));
+        }
+        if c.b_bytes > 0 {
+            let _ = writeln!(out, "Number of B bytes: {} {}", num(c.b_bytes), pct(c.b_bytes as f64, abb));
+        }
+        let load = |b: u64, p: u64| if p > 0 { b as f64 / p as f64 } else { 0.0 };
+        let _ = writeln!(out, "<A packet load>: {}", fnum(load(c.a_bytes, c.a_packets)));
+        let _ = writeln!(out, "<B packet load>: {}", fnum(load(c.b_bytes, c.b_packets)));
+        out.push_str(DASHES);
+        out.push_str(plugin_reports);
+        out.push_str(DASHES);
+        {
+            let mut log = self.host.state.log.borrow_mut();
+            log.raw(&out);
+            out.clear();
+            self.dissector.write_protocol_report(&mut log, c.packets, c.bytes);
+        }
+        out.push_str(TILDES);
+        FlowSection { c, a_flows: self.flows.a_flows, b_flows: self.flows.b_flows, max_live: self.flows.max_live, capacity: self.flows.capacity() }
+            .write(&mut out, duration);
+        let _ = writeln!(out, "Memory usage: {:.2} GB [{:.2}%]", peak_rss_gb(), peak_rss_gb() / total_ram_gb() * 100.0);
+        let _ = writeln!(out, "Aggregated flowStat=0x{:016x}", c.global_status);
+        let mut log = self.host.state.log.borrow_mut();
+        log.raw(&out);
+        crate::dissect::write_status_summary(c.global_status, &mut log);
+    }
+}
+
+/// Terminates a flow and its opposite: the non-inverted member is printed first (`dir` A), the
+/// other second (`dir` B); a lone flow is always A. Then both leave the table.
+fn terminate_pair_parts(ft: &mut FlowTable, host: &mut Host, counters: &mut CoreCounters, record: &mut Vec<u8>, slot: u32) {
+    let opp = ft.flow(slot).opposite;
+    let opp = (opp != T2_FLOW_NONE && ft.is_live(opp as u32)).then_some(opp as u32);
+    let (first, second) = match opp {
+        Some(o) if ft.flow(slot).status & L3FLOWINVERT != 0 => (o, Some(slot)),
+        Some(o) => (slot, Some(o)),
+        None => (slot, None),
+    };
+    for (dir, s) in [(0u8, Some(first)), (1u8, second)] {
+        let Some(s) = s else { continue };
+        if ft.has_pending_frags(s) {
+            ft.flow_mut(s).status |= IPV4_FRAG_PENDING;
+            counters.global_status |= IPV4_FRAG_PENDING;
+        }
+        if second.is_none() && ft.flow(s).status & L3FLOWINVERT != 0 {
+            counters.lone_inverted += 1;
+        }
+        counters.flows += 1;
+        record.clear();
+        record.push(dir);
+        record.extend_from_slice(&ft.flow(s).findex.to_ne_bytes());
+        host.terminate(s as u64, record);
+    }
+    ft.remove(first);
+    if let Some(s) = second {
+        ft.remove(s);
+    }
+}
+
+fn open_log(config: &Config) -> Result<Logger, RunError> {
+    let out: Box<dyn std::io::Write + Send> = if config.log_to_file && !config.flows_to_stdout {
+        let path = format!("{}_log.txt", config.output_prefix.to_string_lossy());
+        let f = std::fs::File::create(&path).map_err(|e| RunError::new(format!("Failed to open file '{path}' for writing: {e}")))?;
+        Box::new(std::io::BufWriter::with_capacity(64 * 1024, f))
+    } else if config.flows_to_stdout {
+        Box::new(std::io::stderr())
+    } else {
+        Box::new(std::io::BufWriter::new(std::io::stdout()))
+    };
+    Ok(Logger::new(out, config.core.log_color))
+}
+
+fn read_whitelist(config: &Config) -> Result<Option<Vec<String>>, RunError> {
+    let path = match &config.plugin_list {
+        Some(p) => p.clone(),
+        None => config.plugin_dir.join("plugins.txt"),
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Some(host::parse_plugin_list(&text))),
+        Err(_) if config.plugin_list.is_none() => Ok(None),
+        Err(e) => Err(RunError::new(format!("Failed to read plugin list '{}': {e}", path.display()))),
+    }
+}
+
+fn core_config_desc(config: &Config) -> String {
+    let c = &config.core;
+    let mut parts = Vec::new();
+    if c.eth_activate > 0 {
+        parts.push("L2");
+    }
+    if c.ipv6_activate != 1 {
+        parts.push("IPv4");
+    }
+    if c.ipv6_activate >= 1 {
+        parts.push("IPv6");
+    }
+    parts.join(", ")
+}
+
+fn core_config_entries(config: &Config) -> Vec<(String, String)> {
+    let c = &config.core;
+    vec![
+        ("IPV6_ACTIVATE".into(), c.ipv6_activate.to_string()),
+        ("ETH_ACTIVATE".into(), c.eth_activate.to_string()),
+        ("FLOW_TIMEOUT".into(), c.flow_timeout.to_string()),
+        ("RELTIME".into(), (c.reltime as u8).to_string()),
+        ("T2_SENSORID".into(), config.sensor_id.to_string()),
+    ]
+}
+
+/// Wall-clock time now.
+fn now() -> T2Time {
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    T2Time { sec: d.as_secs(), nsec: d.subsec_nanos(), _pad: 0 }
+}
+
+/// `nodename;sysname;release;version;machine`.
+fn hw_info() -> String {
+    // SAFETY: uname fills the zeroed struct; the fields are NUL-terminated C strings.
+    unsafe {
+        let mut u: libc::utsname = std::mem::zeroed();
+        if libc::uname(&mut u) != 0 {
+            return String::new();
+        }
+        let f = |s: &[libc::c_char]| std::ffi::CStr::from_ptr(s.as_ptr()).to_string_lossy().into_owned();
+        format!("{};{};{};{};{}", f(&u.nodename), f(&u.sysname), f(&u.release), f(&u.version), f(&u.machine))
+    }
+}
+
+unsafe extern "C" {
+    fn pcap_lib_version() -> *const libc::c_char;
+}
+
+/// libpcap's version string (the headers file's "SW info").
+fn pcap_version() -> String {
+    // SAFETY: libpcap returns a static NUL-terminated string.
+    unsafe { std::ffi::CStr::from_ptr(pcap_lib_version()).to_string_lossy().into_owned() }
+}
+
+fn peak_rss_gb() -> f64 {
+    // SAFETY: getrusage fills the zeroed struct.
+    let kb = unsafe {
+        let mut ru: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut ru);
+        ru.ru_maxrss as f64
+    };
+    kb / 1024.0 / 1024.0
+}
+
+fn total_ram_gb() -> f64 {
+    // SAFETY: sysconf has no preconditions.
+    let (pages, size) = unsafe { (libc::sysconf(libc::_SC_PHYS_PAGES), libc::sysconf(libc::_SC_PAGESIZE)) };
+    (pages as f64 * size as f64 / (1024.0 * 1024.0 * 1024.0)).max(1e-9)
+}
+
+#[allow(dead_code)]
+fn flush_stdout() {
+    let _ = std::io::stdout().flush();
+}
