@@ -501,7 +501,7 @@ fn make_host(ctx: *mut c_void) -> T2Host {
         size: std::mem::size_of::<T2Host>() as u32,
         abi_major: T2_ABI_MAJOR,
         abi_minor: T2_ABI_MINOR,
-        _ctx: ctx,
+        ctx,
         log: Some(host_log),
         declare_column: Some(host_declare_column),
         declare_packet_column: Some(host_declare_packet_column),
