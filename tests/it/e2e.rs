@@ -1,0 +1,133 @@
+//! End-to-end runs of the release `t2` with basicFlow + txtSink installed in a temporary plugin
+//! folder, compared with the original's output for the same capture (testdata/golden).
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+use t2_tests::*;
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn plugin_dir() -> TempDir {
+    let d = TempDir::new("plugins");
+    install(d.path(), &["basicFlow", "txtSink"]);
+    d
+}
+
+#[test]
+fn bundled_capture_matches_the_original_flow_file_and_report() {
+    let plugins = plugin_dir();
+    let out = TempDir::new("e2e");
+    let prefix = out.path().join("gre");
+    let testdata = root().join("testdata");
+    let o = run_t2(
+        &testdata,
+        &["-p", plugins.path().to_str().unwrap(), "-r", "gre-sample.pcap", "-w", prefix.to_str().unwrap(), "-l"],
+        LIMIT,
+    );
+    assert!(o.status.success(), "t2 failed: {}", String::from_utf8_lossy(&o.stderr));
+
+    let diffs = diff_flows(&testdata.join("golden/gre-sample.basicflow.flows.txt"), Path::new(&format!("{}_flows.txt", prefix.display())));
+    assert!(diffs.is_empty(), "flow file differs from the original's:\n{}", diffs.join("\n"));
+
+    // The end report, line by line, without run-dependent lines and the input path.
+    let expected = std::fs::read_to_string(testdata.join("golden/gre-sample.basicflow.log.txt")).unwrap();
+    let got = std::fs::read_to_string(format!("{}_log.txt", prefix.display())).unwrap();
+    let keep = |s: &str| -> Vec<String> {
+        s.lines().filter(|l| log_line_is_comparable(l) && !l.starts_with("Processing file:")).map(String::from).collect()
+    };
+    let (e, g) = (keep(&expected), keep(&got));
+    for (i, (el, gl)) in e.iter().zip(g.iter()).enumerate() {
+        assert_eq!(strip_ansi(el), strip_ansi(gl), "report line {} differs", i + 1);
+    }
+    assert_eq!(e.len(), g.len(), "report has {} comparable lines, the original {}", g.len(), e.len());
+
+    // The headers file lists exactly the original's columns with types and descriptions.
+    let headers = std::fs::read_to_string(format!("{}_headers.txt", prefix.display())).unwrap();
+    let table: Vec<&str> = headers.lines().filter(|l| !l.starts_with('#')).collect();
+    let reference = std::fs::read_to_string(testdata.join("golden/basicflow.headers.txt")).unwrap();
+    let ref_table: Vec<&str> = reference.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(table, ref_table);
+}
+
+#[test]
+fn stdin_input_gives_the_same_flows() {
+    let plugins = plugin_dir();
+    let out = TempDir::new("stdin");
+    let prefix = out.path().join("s");
+    let mut child = Command::new(&bins().t2)
+        .args(["-p", plugins.path().to_str().unwrap(), "-r", "-", "-w", prefix.to_str().unwrap(), "-l"])
+        .stdin(std::fs::File::open(root().join("testdata/gre-sample.pcap")).unwrap())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    let diffs = diff_flows(&root().join("testdata/golden/gre-sample.basicflow.flows.txt"), Path::new(&format!("{}_flows.txt", prefix.display())));
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+#[test]
+fn a_file_that_is_not_a_capture_gets_one_clear_line_and_no_output() {
+    let plugins = plugin_dir();
+    let out = TempDir::new("bad");
+    let bogus = out.path().join("notes.pcap");
+    std::fs::write(&bogus, b"this is not a capture file at all, just text\n").unwrap();
+    let prefix = out.path().join("b");
+    let o = run_t2(out.path(), &["-p", plugins.path().to_str().unwrap(), "-r", bogus.to_str().unwrap(), "-w", prefix.to_str().unwrap()], LIMIT);
+    assert!(!o.status.success());
+    let err = strip_ansi(&String::from_utf8_lossy(&o.stderr));
+    assert_eq!(err.lines().count(), 1, "one line expected, got {err:?}");
+    assert!(err.contains("is not a valid PCAP/PCAP-NG file"), "{err}");
+    assert!(!Path::new(&format!("{}_flows.txt", prefix.display())).exists());
+}
+
+#[test]
+fn a_truncated_capture_still_writes_its_flows() {
+    let plugins = plugin_dir();
+    let out = TempDir::new("trunc");
+    let data = std::fs::read(root().join("testdata/gre-sample.pcap")).unwrap();
+    let cut = out.path().join("cut.pcap");
+    std::fs::write(&cut, &data[..data.len() - 100]).unwrap();
+    let prefix = out.path().join("c");
+    let o = run_t2(out.path(), &["-p", plugins.path().to_str().unwrap(), "-r", cut.to_str().unwrap(), "-w", prefix.to_str().unwrap()], LIMIT);
+    let (_, rows) = read_flows(Path::new(&format!("{}_flows.txt", prefix.display())));
+    assert!(!rows.is_empty(), "flows written despite the truncation; stderr: {}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// Ctrl-C while reading from a pipe: every flow seen so far is written.
+#[test]
+fn sigint_flushes_every_open_flow() {
+    use std::io::Write;
+    let plugins = plugin_dir();
+    let out = TempDir::new("sigint");
+    let prefix = out.path().join("i");
+    let mut child = Command::new(&bins().t2)
+        .args(["-p", plugins.path().to_str().unwrap(), "-r", "-", "-w", prefix.to_str().unwrap(), "-l"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let data = std::fs::read(root().join("testdata/gre-sample.pcap")).unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&data).unwrap();
+    stdin.flush().unwrap();
+    // Keep the pipe open so t2 waits for more input, then interrupt it.
+    std::thread::sleep(Duration::from_millis(700));
+    // SAFETY: plain kill(2) on our child's pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "t2 ignored SIGINT");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    drop(stdin);
+    assert!(status.success(), "t2 exits normally after flushing");
+    let diffs = diff_flows(&root().join("testdata/golden/gre-sample.basicflow.flows.txt"), Path::new(&format!("{}_flows.txt", prefix.display())));
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}

@@ -1,0 +1,2 @@
+mod all_captures;
+mod e2e;
