@@ -516,10 +516,10 @@ impl Engine {
         let pk = self.dissector.counters();
         let total = c.packets as f64;
         for (n, label) in [
-            (pk.l2_packets, "L2"),
-            (pk.ipv4_packets, "IPv4"),
-            (pk.ipv6_packets, "IPv6"),
-            (pk.ipvx_packets, "IPvX"),
+            (pk.l2_pkts, "L2"),
+            (pk.ipv4_pkts, "IPv4"),
+            (pk.ipv6_pkts, "IPv6"),
+            (pk.ipvx_pkts, "IPvX"),
         ] {
             if n > 0 {
                 let _ = writeln!(out, "Number of {label} packets: {} {}", num(n), pct(n as f64, total));
