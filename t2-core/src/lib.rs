@@ -6,5 +6,6 @@ pub mod capture;
 pub mod config;
 pub mod dissect;
 pub mod engine;
+pub mod fmt;
 pub mod log;
 pub mod packet;

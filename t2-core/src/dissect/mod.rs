@@ -1,1 +1,1547 @@
-//! Dissection to L4.
+//! Dissection to L4 (spec §1.3): link layer → VLAN/MPLS/PPPoE/LLC → ethertype → IP (tunnels
+//! peeled recursively) → L4, filling one reused [`Dissected`].
+//!
+//! Contract:
+//! - [`Dissector::dissect`] never panics and never allocates; every loop driven by the input
+//!   is bounded ([`MAX_STEPS`] layers per packet, [`MAX_VLAN`] VLAN tags, IPv6 extension
+//!   headers by `MAXHDRCNT`, GTP extensions in `t2-wire`).
+//! - The flow is built on the **innermost** IP header and its L4. When a tunnel carries a
+//!   non-IP payload (e.g. ERSPAN → Ethernet → LLC), the flow stays on the last IP header, whose
+//!   L4 header then spans the tunnel headers (GRE) as T2 does.
+//! - Anomalies are `flowStat` bits of this packet in `out.abi.status` (spec §1.8); the engine
+//!   ORs them into the flow. Bits the engine owns (L3FLOWINVERT, DUPIPID, LANDATTACK,
+//!   TIMEJUMP, RMFLOW*, IPV4_FRAG_PENDING, IPV4_FRAG_HDSEQ_ERR, L2_FLOW) are never set here.
+//! - Global protocol counters (end report "Number of TCP packets" etc.) are updated per packet.
+
+mod hdrdesc;
+mod names;
+mod report;
+
+pub use hdrdesc::HdrDesc;
+pub use report::write_status_summary;
+
+use crate::log::Logger;
+use crate::packet::{Dissected, FlowKind, RawPacket};
+use t2_abi::T2_OFF_NONE;
+use t2_abi::flow_stat as fs;
+use t2_wire::eth::{Ethernet, Llc, Mpls, Pppoe};
+use t2_wire::ip::{Ipv4, Ipv6, Ipv6Ext, Ipv6Frag};
+use t2_wire::l4::{Icmp, Sctp, Tcp, Udp};
+use t2_wire::link::{Chdlc, Ieee80211, Null, Ppi, Radiotap, Sll, Sll2};
+use t2_wire::tunnel::{Ayiya, Capwap, Erspan, Geneve, Gre, Gtp, L2tpV2, Vxlan};
+use t2_wire::{LinkType, be16, be32, u8_at};
+
+/// Upper bound on the layers walked in one packet (every step consumes at least one header).
+pub const MAX_STEPS: usize = 128;
+/// VLAN tags kept in `abi.vlan_ids`.
+pub const MAX_VLAN: usize = 4;
+/// Minimal frame length for padding computation (`MINRAWLEN`).
+pub const MINRAWLEN: u32 = 64;
+
+/// Core settings that change dissection (T2 `networkHeaders.h` / `packetCapture.h`).
+#[derive(Clone, Debug)]
+pub struct DissectConfig {
+    /// 0 IPv4 only, 1 IPv6 only, 2 dual stack (`IPV6_ACTIVATE`).
+    pub ipv6_activate: u8,
+    /// 0 no L2 flows, 1 L2 flows for non-IP, 2 MACs also in IP flows (`ETH_ACTIVATE`).
+    pub eth_activate: u8,
+    /// Maximum number of IPv6 extension headers walked (`MAXHDRCNT`).
+    pub max_hdr_cnt: u8,
+}
+
+impl Default for DissectConfig {
+    fn default() -> Self {
+        DissectConfig {
+            ipv6_activate: 2,
+            eth_activate: 1,
+            max_hdr_cnt: 5,
+        }
+    }
+}
+
+/// Global packet/protocol counters (end report, monitoring).
+#[derive(Clone, Debug, Default)]
+pub struct ProtoCounters {
+    pub packets: u64,
+    /// Non-IP packets (layer-2 flows or no flow).
+    pub l2_pkts: u64,
+    pub ipv4_pkts: u64,
+    pub ipv6_pkts: u64,
+    pub ipvx_pkts: u64,
+    /// Packets that produced no flow (FlowKind::None).
+    pub no_flow_pkts: u64,
+    pub llc: u64,
+    pub arp: u64,
+    pub rarp: u64,
+    pub gre: u64,
+    pub lapd: u64,
+    pub teredo: u64,
+    pub ayiya: u64,
+    pub igmp: u64,
+    pub icmp: u64,
+    pub icmpv6: u64,
+    pub tcp: u64,
+    pub tcp_bytes: u64,
+    pub udp: u64,
+    pub udp_bytes: u64,
+    pub sctp: u64,
+    pub sctp_bytes: u64,
+    pub dtls: u64,
+    pub frag4: u64,
+    pub frag6: u64,
+    pub hdr_min: u16,
+    pub hdr_max: u16,
+    pub hdr_sum: u64,
+    pub hdr_n: u64,
+    pub max_vlan: u8,
+    pub max_mpls: u8,
+    /// OR of the status bits of all dissected packets.
+    pub status_or: u64,
+}
+
+/// The dissector: configuration, counters and the once-only warning state.
+#[derive(Debug)]
+pub struct Dissector {
+    cfg: DissectConfig,
+    counters: ProtoCounters,
+    hd: HdrDesc,
+    snap_warned: bool,
+}
+
+/// What to dissect next.
+#[derive(Clone, Copy, Debug)]
+enum Next {
+    /// Ethernet header at the offset.
+    Eth(usize),
+    /// Payload of the given ethertype at the offset.
+    EthType(usize, u16),
+    /// 802.2 LLC at the offset; the value is the 802.3 length (0 = unknown).
+    Llc(usize),
+    /// PPP protocol field at the offset (after address/control if any).
+    Ppp(usize),
+    Ipv4(usize),
+    Ipv6(usize),
+    /// IEEE 802.11 MAC header at the offset.
+    Wlan(usize),
+    /// 802.11 with a byte-swapped frame control (CAPWAP from Cisco controllers).
+    WlanSwapped(usize),
+    Stop,
+}
+
+/// Per-packet working state.
+struct St<'a> {
+    d: &'a [u8],
+    caplen: usize,
+    wirelen: u32,
+    status: u64,
+    vlan_ids: [u16; MAX_VLAN],
+    vlan_count: u8,
+    vlan_inner: u16,
+    mpls_count: u8,
+    mac_off: u32,
+    src_mac: [u8; 6],
+    dst_mac: [u8; 6],
+    have_mac: bool,
+    /// Ethertype of the innermost L2 payload (L2 flows) and offset where that payload starts.
+    eth_type: u16,
+    l2_payload_off: usize,
+    /// An 802.3 length field seen for the innermost frame (padding computation).
+    llc_len: Option<u16>,
+    /// IP facts of the innermost IP header.
+    ip_ver: u8,
+    ip_count: u8,
+    l3_off: usize,
+    outer_l3_off: usize,
+    l3_len: u32,
+    ip_hdr_len: usize,
+    src_ip: [u8; 16],
+    dst_ip: [u8; 16],
+    proto: u8,
+    ip_frag: u16,
+    ip_id: u32,
+    frag: crate::packet::FragInfo,
+    /// Captured bytes of the innermost IP packet (trimmed to its declared length).
+    snap_l3: usize,
+    /// Captured bytes of the IP packet usable for L4 (bounded by the IP length).
+    snap_eff: usize,
+    l4_off: usize,
+    l4_hdr_len: usize,
+    have_l4: bool,
+    src_port: u16,
+    dst_port: u16,
+    tcp_flags: u8,
+    later_frag: bool,
+    /// The first fragment/whole packet's payload is snapped: stop.
+    ipvx: bool,
+    l2_only: bool,
+    tunnel_depth: u8,
+    /// Once-per-run L3 snap-length warning text data.
+    warn: Option<(usize, usize, u32, bool)>,
+}
+
+impl Dissector {
+    pub fn new(cfg: DissectConfig) -> Dissector {
+        Dissector {
+            cfg,
+            counters: ProtoCounters {
+                hdr_min: u16::MAX,
+                ..ProtoCounters::default()
+            },
+            hd: HdrDesc::default(),
+            snap_warned: false,
+        }
+    }
+
+    pub fn counters(&self) -> &ProtoCounters {
+        &self.counters
+    }
+
+    pub fn config(&self) -> &DissectConfig {
+        &self.cfg
+    }
+
+    /// Dissects one packet into `out` (reset first). See the module doc.
+    pub fn dissect(&mut self, pkt: &RawPacket, out: &mut Dissected, log: &mut Logger) {
+        out.reset();
+        self.hd.reset();
+        let d = pkt.data;
+        out.abi.linktype = pkt.linktype;
+        out.abi.caplen = d.len() as u32;
+        out.abi.wirelen = pkt.wirelen;
+        out.abi.ts = pkt.ts;
+        self.counters.packets += 1;
+        let mut st = St {
+            d,
+            caplen: d.len(),
+            wirelen: pkt.wirelen,
+            status: 0,
+            vlan_ids: [0; MAX_VLAN],
+            vlan_count: 0,
+            vlan_inner: 0,
+            mpls_count: 0,
+            mac_off: T2_OFF_NONE,
+            src_mac: [0; 6],
+            dst_mac: [0; 6],
+            have_mac: false,
+            eth_type: 0,
+            l2_payload_off: 0,
+            llc_len: None,
+            ip_ver: 0,
+            ip_count: 0,
+            l3_off: 0,
+            outer_l3_off: 0,
+            l3_len: 0,
+            ip_hdr_len: 0,
+            src_ip: [0; 16],
+            dst_ip: [0; 16],
+            proto: 0,
+            ip_frag: 0,
+            ip_id: 0,
+            frag: Default::default(),
+            snap_l3: 0,
+            snap_eff: 0,
+            l4_off: 0,
+            l4_hdr_len: 0,
+            have_l4: false,
+            src_port: 0,
+            dst_port: 0,
+            tcp_flags: 0,
+            later_frag: false,
+            ipvx: false,
+            l2_only: false,
+            tunnel_depth: 0,
+            warn: None,
+        };
+        if d.is_empty() {
+            self.finish(&mut st, out, log);
+            return;
+        }
+        let mut next = self.link(&mut st, LinkType(pkt.linktype));
+        let mut steps = 0;
+        while steps < MAX_STEPS {
+            steps += 1;
+            next = match next {
+                Next::Stop => break,
+                Next::Eth(o) => self.eth(&mut st, o),
+                Next::EthType(o, t) => self.ethertype(&mut st, o, t),
+                Next::Llc(o) => self.llc(&mut st, o),
+                Next::Ppp(o) => self.ppp(&mut st, o),
+                Next::Ipv4(o) => self.ipv4(&mut st, o),
+                Next::Ipv6(o) => self.ipv6(&mut st, o),
+                Next::Wlan(o) => self.wlan(&mut st, o, false),
+                Next::WlanSwapped(o) => self.wlan(&mut st, o, true),
+            };
+        }
+        self.finish(&mut st, out, log);
+    }
+
+    // ---------------------------------------------------------------- link layer
+
+    fn link(&mut self, st: &mut St, lt: LinkType) -> Next {
+        let d = st.d;
+        match lt {
+            LinkType::EN10MB | LinkType::ETHERNET_MPACKET => Next::Eth(0),
+            LinkType::NULL | LinkType::LOOP => {
+                self.hd
+                    .push_link(if lt == LinkType::LOOP { "loop" } else { "null" });
+                st.status |= fs::L2_NO_ETH;
+                let Ok(n) = Null::new_checked(d) else {
+                    st.status |= fs::L2SNAPLENGTH;
+                    return Next::Stop;
+                };
+                let fam = if lt == LinkType::LOOP {
+                    n.family_be()
+                } else {
+                    n.family()
+                };
+                match fam {
+                    2 => Next::Ipv4(4),
+                    10 | 24 | 28 | 30 => Next::Ipv6(4),
+                    _ => {
+                        st.status |= fs::STPDSCT;
+                        Next::Stop
+                    }
+                }
+            }
+            LinkType::RAW
+            | LinkType::RAW_DLT12
+            | LinkType::RAW_DLT14
+            | LinkType::IPV4
+            | LinkType::IPV6 => {
+                self.hd
+                    .push_link(if lt == LinkType::IPV4 || lt == LinkType::IPV6 {
+                        ""
+                    } else {
+                        "raw"
+                    });
+                st.status |= fs::L2_NO_ETH;
+                match u8_at(d, 0) >> 4 {
+                    6 => Next::Ipv6(0),
+                    _ => Next::Ipv4(0),
+                }
+            }
+            LinkType::LINUX_SLL => {
+                self.hd.push_link("sll");
+                let Ok(s) = Sll::new_checked(d) else {
+                    st.status |= fs::L2SNAPLENGTH;
+                    return Next::Stop;
+                };
+                // T2 reads the cooked header as if it were an Ethernet header.
+                st.dst_mac.copy_from_slice(&d[0..6]);
+                st.src_mac.copy_from_slice(&d[6..12]);
+                st.have_mac = true;
+                st.mac_off = 0;
+                let p = s.protocol();
+                match s.arphrd_type() {
+                    // Netlink, CAN, ... : nothing T2 dissects
+                    _ if p == 0x0004 => Next::Llc(16),
+                    _ => Next::EthType(16, p),
+                }
+            }
+            LinkType::LINUX_SLL2 => {
+                self.hd.push_link("sll2");
+                let Ok(s) = Sll2::new_checked(d) else {
+                    st.status |= fs::L2SNAPLENGTH;
+                    return Next::Stop;
+                };
+                Next::EthType(20, s.protocol())
+            }
+            LinkType::PPP | LinkType::PPP_SERIAL | LinkType::PPP_WITH_DIR => {
+                self.hd.push_link("ppp");
+                st.status |= fs::L2_NO_ETH;
+                let mut o = if lt == LinkType::PPP_WITH_DIR { 1 } else { 0 };
+                if u8_at(d, o) == 0x0f || u8_at(d, o) == 0x8f {
+                    // Cisco HDLC framing inside a PPP link type.
+                    self.hd.push("chdlc");
+                    if d.len() < o + 4 {
+                        st.status |= fs::L2SNAPLENGTH;
+                        return Next::Stop;
+                    }
+                    return Next::EthType(o + 4, be16(d, o + 2));
+                }
+                st.status |= fs::L2_PPP;
+                if u8_at(d, o) == 0xff && u8_at(d, o + 1) == 0x03 {
+                    o += 2;
+                }
+                Next::Ppp(o)
+            }
+            LinkType::C_HDLC | LinkType::C_HDLC_WITH_DIR => {
+                self.hd.push_link("chdlc");
+                st.status |= fs::L2_NO_ETH;
+                let o = if lt == LinkType::C_HDLC_WITH_DIR {
+                    1
+                } else {
+                    0
+                };
+                let Ok(c) = Chdlc::new_checked(&d[o.min(d.len())..]) else {
+                    st.status |= fs::L2SNAPLENGTH;
+                    return Next::Stop;
+                };
+                Next::EthType(o + 4, c.protocol())
+            }
+            LinkType::FRELAY | LinkType::FRELAY_WITH_DIR => {
+                self.hd.push_link("fr");
+                st.status |= fs::L2_NO_ETH;
+                let o = if lt == LinkType::FRELAY_WITH_DIR {
+                    1
+                } else {
+                    0
+                };
+                self.frelay(st, o)
+            }
+            LinkType::JUNIPER_ETHER | LinkType::JUNIPER_ATM1 | LinkType::JUNIPER_PPPOE => {
+                self.hd.push_link("juniper");
+                self.juniper(st, lt)
+            }
+            LinkType::IEEE802_11 => {
+                self.hd.push_link("");
+                Next::Wlan(0)
+            }
+            LinkType::IEEE802_11_RADIO => {
+                self.hd.push_link("radiotap");
+                let Ok(r) = Radiotap::new_checked(d) else {
+                    st.status |= fs::L2SNAPLENGTH;
+                    return Next::Stop;
+                };
+                Next::Wlan(r.header_len())
+            }
+            LinkType::PPI => {
+                self.hd.push_link("ppi");
+                let Ok(p) = Ppi::new_checked(d) else {
+                    st.status |= fs::L2SNAPLENGTH;
+                    return Next::Stop;
+                };
+                match p.dlt() {
+                    1 => Next::Eth(p.header_len()),
+                    105 => Next::Wlan(p.header_len()),
+                    _ => {
+                        st.status |= fs::STPDSCT;
+                        Next::Stop
+                    }
+                }
+            }
+            LinkType::PRISM_HEADER => {
+                self.hd.push_link("prism");
+                let l = if be32(d, 0) & 0xffff_f000 == 0x8021_1000 {
+                    be32(d, 4) as usize
+                } else {
+                    144
+                };
+                if d.len() < l {
+                    st.status |= fs::L2SNAPLENGTH;
+                    return Next::Stop;
+                }
+                Next::Wlan(l)
+            }
+            LinkType::SYMANTEC_FIREWALL => {
+                self.hd.push_link("symantec");
+                if d.len() < 44 {
+                    st.status |= fs::L2SNAPLENGTH;
+                    return Next::Stop;
+                }
+                Next::EthType(44, be16(d, 6))
+            }
+            LinkType::LAPD | LinkType::LINUX_LAPD => {
+                self.hd.push_link("lapd");
+                st.status |= fs::L2_NO_ETH | fs::STPDSCT;
+                self.counters.lapd += 1;
+                Next::Stop
+            }
+            _ => {
+                st.status |= fs::STPDSCT;
+                Next::Stop
+            }
+        }
+    }
+
+    fn frelay(&mut self, st: &mut St, o: usize) -> Next {
+        let d = st.d;
+        // Q.922 address (2 bytes), then NLPID-style encapsulation (RFC 2427).
+        if d.len() < o + 3 {
+            st.status |= fs::L2SNAPLENGTH;
+            return Next::Stop;
+        }
+        let mut p = o + 2;
+        let ctrl = u8_at(d, p);
+        if ctrl == 0x03 {
+            p += 1;
+            if u8_at(d, p) == 0x00 {
+                p += 1; // padding
+            }
+            let nlpid = u8_at(d, p);
+            match nlpid {
+                0xcc => return Next::Ipv4(p + 1),
+                0x8e => return Next::Ipv6(p + 1),
+                0x80 => {
+                    // SNAP
+                    let pid = be16(d, p + 4);
+                    return Next::EthType(p + 6, pid);
+                }
+                _ => {
+                    self.hd.push("llc");
+                    st.eth_type = nlpid as u16;
+                    st.l2_payload_off = p;
+                    return Next::Stop;
+                }
+            }
+        }
+        // Cisco encapsulation: ethertype after the address.
+        Next::EthType(o + 4, be16(d, o + 2))
+    }
+
+    fn juniper(&mut self, st: &mut St, lt: LinkType) -> Next {
+        let d = st.d;
+        // Juniper pseudo header: magic "MGC", flags, optional extension TLVs.
+        if d.len() < 4 || be32(d, 0) >> 8 != 0x4d4743 {
+            st.status |= fs::STPDSCT;
+            return Next::Stop;
+        }
+        let flags = d[3];
+        let mut o = 4;
+        if flags & 0x80 != 0 {
+            let l = be16(d, 4) as usize;
+            o += 2 + l;
+        }
+        if flags & 0x01 == 0 {
+            // No L2 header present.
+            o += 4;
+        }
+        if o > d.len() {
+            st.status |= fs::L2SNAPLENGTH;
+            return Next::Stop;
+        }
+        match lt {
+            LinkType::JUNIPER_ETHER => Next::Eth(o),
+            LinkType::JUNIPER_PPPOE => Next::EthType(o, 0x8864),
+            _ => {
+                // ATM1: cookie (4 bytes), then LLC/SNAP or raw.
+                let o = o + 4;
+                if be32(d, o) == 0xaaaa_0300 {
+                    Next::Llc(o)
+                } else {
+                    Next::Eth(o)
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- layer 2
+
+    fn eth(&mut self, st: &mut St, o: usize) -> Next {
+        let d = st.d;
+        self.hd.push("eth");
+        let Ok(e) = Ethernet::new_checked(&d[o.min(d.len())..]) else {
+            st.status |= fs::L2SNAPLENGTH;
+            return Next::Stop;
+        };
+        // The MACs T2 records are those of the innermost Ethernet header (a wireless frame
+        // inside CAPWAP does not replace them).
+        if st.mac_off == T2_OFF_NONE {
+            st.mac_off = o as u32;
+        }
+        st.src_mac = e.src();
+        st.dst_mac = e.dst();
+        st.have_mac = true;
+        st.llc_len = None;
+        let t = e.type_or_len();
+        if t < 0x0600 {
+            st.llc_len = Some(t);
+            return Next::Llc(o + 14);
+        }
+        Next::EthType(o + 14, t)
+    }
+
+    fn ethertype(&mut self, st: &mut St, o: usize, t: u16) -> Next {
+        let d = st.d;
+        st.eth_type = t;
+        st.l2_payload_off = o;
+        match t {
+            0x0800 => Next::Ipv4(o),
+            0x86dd => Next::Ipv6(o),
+            0x8100 | 0x88a8 | 0x9100 | 0x9200 => {
+                self.hd.push("vlan");
+                st.status |= fs::L2_VLAN;
+                if d.len() < o + 4 {
+                    st.status |= fs::L2SNAPLENGTH;
+                    return Next::Stop;
+                }
+                let tci = be16(d, o);
+                if (st.vlan_count as usize) < MAX_VLAN {
+                    st.vlan_ids[st.vlan_count as usize] = tci;
+                }
+                st.vlan_count = st.vlan_count.saturating_add(1);
+                st.vlan_inner = tci & 0x0fff;
+                if tci & 0x0fff == 0 {
+                    st.status |= fs::FS_VLAN0;
+                }
+                let inner = be16(d, o + 2);
+                if inner < 0x0600 {
+                    st.llc_len = Some(inner);
+                    return Next::Llc(o + 4);
+                }
+                Next::EthType(o + 4, inner)
+            }
+            0x8847 | 0x8848 => {
+                st.status |= if t == 0x8847 {
+                    fs::L2_MPLS_UCAST
+                } else {
+                    fs::L2_MPLS_MCAST
+                };
+                let mut p = o;
+                let mut n = 0;
+                loop {
+                    self.hd.push("mpls");
+                    let Ok(m) = Mpls::new_checked(&d[p.min(d.len())..]) else {
+                        st.status |= fs::L2SNAPLENGTH;
+                        return Next::Stop;
+                    };
+                    st.mpls_count = st.mpls_count.saturating_add(1);
+                    p += 4;
+                    n += 1;
+                    if m.bottom() || n >= 32 {
+                        break;
+                    }
+                }
+                // What follows the bottom of the stack: IP by version nibble, else
+                // pseudowire control word + Ethernet.
+                match u8_at(d, p) >> 4 {
+                    4 => Next::Ipv4(p),
+                    6 => Next::Ipv6(p),
+                    0 => {
+                        self.hd.push("pwethcw");
+                        Next::Eth(p + 4)
+                    }
+                    _ => Next::Eth(p),
+                }
+            }
+            0x8863 | 0x8864 => {
+                let sess = t == 0x8864;
+                self.hd.push(if sess { "pppoes" } else { "pppoed" });
+                st.status |= if sess { fs::L2_PPPOE_S } else { fs::L2_PPPOE_D };
+                let Ok(_p) = Pppoe::new_checked(&d[o.min(d.len())..]) else {
+                    st.status |= fs::L2SNAPLENGTH;
+                    return Next::Stop;
+                };
+                if !sess {
+                    return Next::Stop;
+                }
+                Next::Ppp(o + 6)
+            }
+            0x880b => {
+                self.hd.push("ppp");
+                Next::Stop
+            }
+            0x6558 => Next::Eth(o),
+            0x0806 => {
+                self.hd.push("arp");
+                st.status |= fs::L2_ARP;
+                Next::Stop
+            }
+            0x8035 => {
+                self.hd.push("rarp");
+                st.status |= fs::L2_RARP;
+                Next::Stop
+            }
+            0x88cc => {
+                self.hd.push("lldp");
+                st.status |= fs::L2_LLDP;
+                Next::Stop
+            }
+            0x8809 => {
+                self.hd.push("slow");
+                match u8_at(d, o) {
+                    1 => self.hd.push("lacp"),
+                    2 => self.hd.push("marker"),
+                    3 => self.hd.push("oam"),
+                    _ => {}
+                }
+                Next::Stop
+            }
+            _ => {
+                if let Some(n) = names::ethertype_name(t) {
+                    self.hd.push(n);
+                } else {
+                    self.hd.push_unk_hex4(t);
+                    st.status |= fs::STPDSCT;
+                }
+                Next::Stop
+            }
+        }
+    }
+
+    fn llc(&mut self, st: &mut St, o: usize) -> Next {
+        let d = st.d;
+        self.hd.push("llc");
+        self.counters.llc += 1;
+        let Ok(l) = Llc::new_checked(&d[o.min(d.len())..]) else {
+            st.eth_type = 0;
+            st.l2_payload_off = o;
+            return Next::Stop;
+        };
+        if l.is_snap() {
+            let oui = l.snap_oui();
+            let pid = l.snap_pid();
+            st.eth_type = pid;
+            st.l2_payload_off = o + 8;
+            if oui == 0 || oui == 0xf8 {
+                return Next::EthType(o + 8, pid);
+            }
+            if let Some(n) = names::snap_pid_name(oui, pid) {
+                self.hd.push(n);
+            } else {
+                self.hd.push_unk_hex4(pid);
+                st.status |= fs::STPDSCT;
+            }
+            return Next::Stop;
+        }
+        st.eth_type = ((l.dsap() as u16) << 8) | l.ssap() as u16;
+        st.l2_payload_off = o + 3;
+        match l.dsap() {
+            0x06 => Next::Ipv4(o + 3),
+            0x98 => {
+                self.hd.push("arp");
+                st.status |= fs::L2_ARP;
+                Next::Stop
+            }
+            dsap => {
+                if let Some(n) = names::llc_sap_name(dsap) {
+                    self.hd.push(n);
+                } else {
+                    self.hd.push_unk_hex2(dsap);
+                    st.status |= fs::STPDSCT;
+                }
+                Next::Stop
+            }
+        }
+    }
+
+    fn ppp(&mut self, st: &mut St, o: usize) -> Next {
+        let d = st.d;
+        self.hd.push("ppp");
+        if d.len() < o + 1 {
+            st.status |= fs::L2SNAPLENGTH;
+            return Next::Stop;
+        }
+        // T2 does not honour protocol-field compression: always 2 bytes.
+        let (proto, hl) = (be16(d, o), 2);
+        if d.len() < o + hl {
+            st.status |= fs::L2SNAPLENGTH;
+            return Next::Stop;
+        }
+        let p = o + hl;
+        match proto {
+            0x0021 => Next::Ipv4(p),
+            0x0057 => Next::Ipv6(p),
+            0x0281 => Next::EthType(p, 0x8847),
+            0x0283 => Next::EthType(p, 0x8848),
+            0x0031 => Next::Eth(p + 2),
+            _ => {
+                if st.eth_type == 0 {
+                    st.eth_type = proto;
+                    st.l2_payload_off = p;
+                }
+                if let Some(n) = names::ppp_name(proto) {
+                    self.hd.push(n);
+                } else {
+                    // T2 prints the protocol in host (little-endian) byte order.
+                    self.hd.push_unk_hex4(proto.swap_bytes());
+                    st.status |= fs::STPDSCT;
+                }
+                Next::Stop
+            }
+        }
+    }
+
+    fn wlan(&mut self, st: &mut St, o: usize, swapped: bool) -> Next {
+        let d = st.d;
+        self.hd.push("wlan");
+        let Ok(w) = Ieee80211::new_checked_fc(&d[o.min(d.len())..], swapped) else {
+            st.status |= fs::L2SNAPLENGTH;
+            return Next::Stop;
+        };
+        if w.frame_type() != 2 || w.protected() || w.subtype() & 0x4 != 0 {
+            // Management/control frames, encrypted or null data: no flow.
+            st.l2_only = true;
+            return Next::Stop;
+        }
+        // Source/destination per the DS bits.
+        let (da, sa) = match (w.to_ds(), w.from_ds()) {
+            (false, false) => (w.addr(1), w.addr(2)),
+            (true, false) => (w.addr(3), w.addr(2)),
+            (false, true) => (w.addr(1), w.addr(3)),
+            (true, true) => (w.addr(3), w.addr(4)),
+        };
+        if st.mac_off == T2_OFF_NONE {
+            st.mac_off = o as u32;
+            st.src_mac = sa;
+            st.dst_mac = da;
+            st.have_mac = true;
+        }
+        Next::Llc(o + w.header_len())
+    }
+
+    // ---------------------------------------------------------------- layer 3
+
+    /// Common bookkeeping when an IP header starts at `o`.
+    fn enter_ip(&mut self, st: &mut St, o: usize, ver: u8) {
+        if st.ip_count == 0 {
+            st.outer_l3_off = o;
+        }
+        st.ip_count = st.ip_count.saturating_add(1);
+        st.ip_ver = ver;
+        st.l3_off = o;
+        st.have_l4 = false;
+        st.l4_hdr_len = 0;
+        st.src_port = 0;
+        st.dst_port = 0;
+        st.tcp_flags = 0;
+        st.later_frag = false;
+        st.frag = Default::default();
+        st.ip_frag = 0;
+        st.ip_id = 0;
+        st.tunnel_depth = 0;
+    }
+
+    /// Records the IP length T2 uses and the captured length of the IP packet.
+    ///
+    /// T2 compares the declared length with the *framing* length (wire length after the
+    /// L2 headers): a declared length of 0 (TSO/jumbo) is `IP_PL_MSMTCH` and the framing
+    /// length (truncated to 16 bits) is used; a declared length above the framing length is
+    /// silently clamped to it; a captured length below it is `L3SNAPLENGTH`.
+    fn ip_lengths(&mut self, st: &mut St, o: usize, declared: u32) {
+        let avail = st.caplen.saturating_sub(o);
+        let framing = (st.wirelen as usize).saturating_sub(o);
+        st.snap_l3 = avail;
+        st.snap_eff = avail;
+        if declared == 0 {
+            st.status |= fs::IP_PL_MSMTCH;
+            st.l3_len = framing as u16 as u32;
+            st.snap_eff = avail.min(st.l3_len as usize);
+            return;
+        }
+        let l3 = (declared as usize).min(framing.max(avail));
+        st.l3_len = l3 as u32;
+        if l3 < avail {
+            st.snap_l3 = l3;
+            st.snap_eff = l3;
+        } else if l3 > avail {
+            st.status |= fs::L3SNAPLENGTH;
+            if st.warn.is_none() {
+                st.warn = Some((o, avail, declared, st.ip_count > 1));
+            }
+        }
+    }
+
+    fn ipv4(&mut self, st: &mut St, o: usize) -> Next {
+        let d = st.d;
+        let ver = u8_at(d, o) >> 4;
+        if d.len() <= o || ver != 4 {
+            self.hd.push("ipvx");
+            st.status |= fs::L3_IPVX;
+            st.ipvx = true;
+            return Next::Stop;
+        }
+        self.hd.push("ipv4");
+        self.enter_ip(st, o, 4);
+        st.status |= fs::FS_IPV4_PKT;
+        let Ok(ip) = Ipv4::new_checked(&d[o..]) else {
+            st.status |= fs::L3HDRSHRTLEN;
+            st.snap_l3 = st.caplen - o;
+            return Next::Stop;
+        };
+        let hl = ip.ihl_bytes();
+        st.src_ip = [0; 16];
+        st.dst_ip = [0; 16];
+        st.src_ip[..4].copy_from_slice(&ip.src());
+        st.dst_ip[..4].copy_from_slice(&ip.dst());
+        st.proto = ip.proto();
+        st.ip_frag = ip.frag_field();
+        st.ip_id = ip.id() as u32;
+        self.ip_lengths(st, o, ip.total_len() as u32);
+        if hl < 20 {
+            st.status |= fs::IPV4_HL_TOO_SHORT;
+            st.ip_hdr_len = hl;
+            return Next::Stop;
+        }
+        st.ip_hdr_len = hl;
+        if ip.more_frags() || ip.frag_offset() != 0 {
+            st.status |= fs::IPV4_FRAG;
+            st.frag = crate::packet::FragInfo {
+                is_fragment: true,
+                offset: ip.frag_offset(),
+                more: ip.more_frags(),
+                id: ip.id() as u32,
+            };
+            self.counters.frag4 += 1;
+            if ip.frag_offset() != 0 {
+                st.later_frag = true;
+            }
+        }
+        self.l4(st, o + hl, ip.proto())
+    }
+
+    fn ipv6(&mut self, st: &mut St, o: usize) -> Next {
+        let d = st.d;
+        if d.len() <= o || u8_at(d, o) >> 4 != 6 {
+            self.hd.push("ipvx");
+            st.status |= fs::L3_IPVX;
+            st.ipvx = true;
+            return Next::Stop;
+        }
+        self.hd.push("ipv6");
+        self.enter_ip(st, o, 6);
+        st.status |= fs::FS_IPV6_PKT;
+        let Ok(ip) = Ipv6::new_checked(&d[o..]) else {
+            st.status |= fs::L3HDRSHRTLEN;
+            st.snap_l3 = st.caplen - o;
+            return Next::Stop;
+        };
+        st.src_ip = ip.src();
+        st.dst_ip = ip.dst();
+        st.ip_hdr_len = 40;
+        let plen = ip.payload_len() as u32;
+        self.ip_lengths(st, o, if plen == 0 { 0 } else { plen + 40 });
+        // Extension headers.
+        let mut nh = ip.next_header();
+        let mut p = o + 40;
+        let mut n = 0;
+        loop {
+            match nh {
+                0 | 43 | 60 => {
+                    if n >= self.cfg.max_hdr_cnt {
+                        break;
+                    }
+                    n += 1;
+                    self.hd.push(match nh {
+                        0 => "ipv6.hopopts",
+                        43 => "ipv6.routing",
+                        _ => "ipv6.dstopts",
+                    });
+                    let Ok(e) = Ipv6Ext::new_checked(&d[p.min(d.len())..]) else {
+                        st.status |= fs::L4HDRSHRTLEN;
+                        st.proto = nh;
+                        st.l4_off = p;
+                        return Next::Stop;
+                    };
+                    nh = e.next_header();
+                    p += e.header_len();
+                }
+                44 => {
+                    if n >= self.cfg.max_hdr_cnt {
+                        break;
+                    }
+                    n += 1;
+                    self.hd.push("ipv6.fraghdr");
+                    let Ok(f) = Ipv6Frag::new_checked(&d[p.min(d.len())..]) else {
+                        st.status |= fs::L4HDRSHRTLEN;
+                        st.proto = nh;
+                        st.l4_off = p;
+                        return Next::Stop;
+                    };
+                    st.status |= fs::IPV4_FRAG;
+                    self.counters.frag6 += 1;
+                    st.ip_frag = be16(d, p + 2);
+                    st.ip_id = f.id();
+                    st.frag = crate::packet::FragInfo {
+                        is_fragment: true,
+                        offset: f.offset(),
+                        more: f.more(),
+                        id: f.id(),
+                    };
+                    nh = f.next_header();
+                    p += 8;
+                    if f.offset() != 0 {
+                        st.later_frag = true;
+                        st.proto = nh;
+                        st.l4_off = p;
+                        st.have_l4 = false;
+                        return Next::Stop;
+                    }
+                }
+                _ => break,
+            }
+        }
+        st.proto = nh;
+        self.l4(st, p, nh)
+    }
+
+    // ---------------------------------------------------------------- layer 4
+
+    fn l4(&mut self, st: &mut St, p: usize, proto: u8) -> Next {
+        let d = st.d;
+        st.proto = proto;
+        st.l4_off = p;
+        if p >= st.l3_off + st.l3_len as usize && st.status & fs::IP_PL_MSMTCH != 0 {
+            return Next::Stop;
+        }
+        st.have_l4 = true;
+        let end = st.l3_off + st.snap_eff; // end of captured IP packet (trimmed)
+        let avail = end.saturating_sub(p);
+        let b = &d[p.min(end).min(d.len())..end.min(d.len())];
+        if st.later_frag {
+            // Later IPv4 fragment: the protocol is named but nothing is read.
+            if let Some(n) = names::ipproto_name(proto) {
+                self.hd.push(n);
+            } else {
+                self.hd.push_unk_dec(proto as u32);
+            }
+            st.status |= fs::STPDSCT;
+            st.l4_hdr_len = 0;
+            return Next::Stop;
+        }
+        match proto {
+            6 => {
+                self.hd.push("tcp");
+                st.l4_hdr_len = 20;
+                if let Ok(t) = Tcp::new_checked(b) {
+                    st.src_port = t.src_port();
+                    st.dst_port = t.dst_port();
+                    st.tcp_flags = t.flags();
+                    st.l4_hdr_len = t.header_len();
+                } else {
+                    st.status |= fs::L4HDRSHRTLEN;
+                    if avail >= 4 {
+                        st.src_port = be16(b, 0);
+                        st.dst_port = be16(b, 2);
+                    }
+                }
+                Next::Stop
+            }
+            17 | 136 => {
+                self.hd.push(if proto == 17 { "udp" } else { "udplite" });
+                st.l4_hdr_len = 8;
+                let Ok(u) = Udp::new_checked(b) else {
+                    st.status |= fs::L4HDRSHRTLEN;
+                    if avail >= 4 {
+                        st.src_port = be16(b, 0);
+                        st.dst_port = be16(b, 2);
+                    }
+                    return Next::Stop;
+                };
+                st.src_port = u.src_port();
+                st.dst_port = u.dst_port();
+                if proto == 17 {
+                    return self.udp_payload(st, p + 8, u.src_port(), u.dst_port());
+                }
+                Next::Stop
+            }
+            132 => {
+                self.hd.push("sctp");
+                st.status |= fs::L4_SCTP;
+                st.l4_hdr_len = 12;
+                if let Ok(s) = Sctp::new_checked(b) {
+                    st.src_port = s.src_port();
+                    st.dst_port = s.dst_port();
+                } else {
+                    st.status |= fs::L4HDRSHRTLEN;
+                }
+                Next::Stop
+            }
+            1 => {
+                self.hd.push("icmp");
+                st.l4_hdr_len = 8;
+                if Icmp::new_checked(b).is_err() {
+                    st.status |= fs::L4HDRSHRTLEN;
+                }
+                Next::Stop
+            }
+            58 => {
+                self.hd.push("icmpv6");
+                st.l4_hdr_len = 8;
+                if Icmp::new_checked(b).is_err() {
+                    st.status |= fs::L4HDRSHRTLEN;
+                }
+                Next::Stop
+            }
+            2 => {
+                self.hd.push("igmp");
+                st.l4_hdr_len = 8;
+                match u8_at(b, 0) {
+                    0x13 => self.hd.push("dvmrp"),
+                    0x14 => self.hd.push("pim"),
+                    0xfc..=0xff => self.hd.push("rgmp"),
+                    _ => {}
+                }
+                Next::Stop
+            }
+            4 | 41 => {
+                if st.ip_ver == 4 {
+                    st.status |= fs::L3_IPIP;
+                }
+                if proto == 4 {
+                    Next::Ipv4(p)
+                } else {
+                    Next::Ipv6(p)
+                }
+            }
+            47 => self.gre(st, p),
+            50 => {
+                self.hd.push("esp");
+                if st.ip_ver == 4 {
+                    st.status |= fs::L3_IPSEC_ESP;
+                }
+                st.l4_hdr_len = 8;
+                Next::Stop
+            }
+            51 => {
+                self.hd.push("ah");
+                st.status |= fs::L3_IPSEC_AH;
+                if avail < 2 {
+                    st.l4_hdr_len = 0;
+                    return Next::Stop;
+                }
+                let nh = b[0];
+                let l = (b[1] as usize + 2) * 4;
+                // The protocol after AH is dissected as the flow's L4.
+                self.l4(st, p + l, nh)
+            }
+            103 => {
+                self.hd.push("pim");
+                st.l4_hdr_len = 8;
+                // PIM register carries an inner IP packet.
+                if u8_at(b, 0) & 0x0f == 1 && avail > 8 {
+                    return match u8_at(b, 8) >> 4 {
+                        4 => Next::Ipv4(p + 8),
+                        6 => Next::Ipv6(p + 8),
+                        _ => Next::Stop,
+                    };
+                }
+                Next::Stop
+            }
+            97 => {
+                self.hd.push("etherip");
+                st.status |= fs::L3_ETHIPF;
+                Next::Eth(p + 2)
+            }
+            89 => {
+                self.hd.push("ospf");
+                st.l4_hdr_len = if st.ip_ver == 4 { 24 } else { 16 };
+                Next::Stop
+            }
+            59 => {
+                st.l4_hdr_len = 0;
+                Next::Stop
+            }
+            _ => {
+                if let Some(n) = names::ipproto_name(proto) {
+                    self.hd.push(n);
+                    st.l4_hdr_len = 8;
+                } else {
+                    self.hd.push_unk_dec(proto as u32);
+                    st.status |= fs::STPDSCT;
+                    st.l4_hdr_len = 0;
+                }
+                Next::Stop
+            }
+        }
+    }
+
+    fn gre(&mut self, st: &mut St, p: usize) -> Next {
+        let d = st.d;
+        self.hd.push("gre");
+        st.status |= fs::L2_GRE;
+        self.counters.gre += 1;
+        let end = (st.l3_off + st.snap_eff).min(d.len());
+        let b = &d[p.min(end)..end];
+        let Ok(g) = Gre::new_checked(b) else {
+            st.l4_hdr_len = b.len().min(4);
+            st.status |= fs::L4HDRSHRTLEN;
+            return Next::Stop;
+        };
+        st.l4_hdr_len = g.header_len();
+        let q = p + g.header_len();
+        let proto = g.proto();
+        match proto {
+            0x0800 | 0x86dd => {
+                st.tunnel_depth = 1;
+                if proto == 0x0800 {
+                    Next::Ipv4(q)
+                } else {
+                    Next::Ipv6(q)
+                }
+            }
+            0x6558 => Next::Eth(q),
+            0x880b => {
+                st.status |= fs::L2_PPP;
+                let mut o = q;
+                if u8_at(d, o) == 0xff && u8_at(d, o + 1) == 0x03 {
+                    o += 2;
+                }
+                Next::Ppp(o)
+            }
+            0x88be => {
+                let Ok(e) = Erspan::new_checked(&d[q.min(end)..end], proto == 0x22eb) else {
+                    self.hd.push_unk_hex4(proto);
+                    st.status |= fs::STPDSCT;
+                    return Next::Stop;
+                };
+                if proto == 0x88be && (e.version() != 1) {
+                    // Type I (no header) when no sequence number is present.
+                }
+                self.hd.push("erspan");
+                st.status |= fs::L2_ERSPAN;
+                st.l4_hdr_len += e.header_len();
+                Next::Eth(q + e.header_len())
+            }
+            0x883e => {
+                self.hd.push("wccp");
+                st.status |= fs::L2_WCCP;
+                st.l4_hdr_len += 4;
+                match u8_at(d, q + 4) >> 4 {
+                    4 => Next::Ipv4(q + 4),
+                    6 => Next::Ipv6(q + 4),
+                    _ => Next::Stop,
+                }
+            }
+            0x8847 | 0x8848 => Next::EthType(q, proto),
+            0x0806 => {
+                self.hd.push("arp");
+                Next::Stop
+            }
+            _ => {
+                if let Some(n) = names::ethertype_name(proto) {
+                    self.hd.push(n);
+                } else {
+                    self.hd.push_unk_hex4(proto);
+                    st.status |= fs::STPDSCT;
+                }
+                Next::Stop
+            }
+        }
+    }
+
+    fn udp_payload(&mut self, st: &mut St, q: usize, sp: u16, dp: u16) -> Next {
+        let d = st.d;
+        let end = (st.l3_off + st.snap_eff).min(d.len());
+        let b = &d[q.min(end)..end];
+        let port = |x: u16| sp == x || dp == x;
+        if port(4789) || port(8472) {
+            if Vxlan::new_checked(b).is_ok() {
+                self.hd.push("vxlan");
+                st.status |= fs::L3_VXLAN;
+                return Next::Eth(q + 8);
+            }
+        }
+        if port(6081) {
+            if let Ok(g) = Geneve::new_checked(b) {
+                self.hd.push("geneve");
+                st.status |= fs::L3_GENEVE;
+                let r = q + g.header_len();
+                return match g.proto() {
+                    0x6558 => Next::Eth(r),
+                    0x0800 => Next::Ipv4(r),
+                    0x86dd => Next::Ipv6(r),
+                    t => Next::EthType(r, t),
+                };
+            }
+        }
+        if port(2152) || port(3386) {
+            if b.len() >= 8 {
+                self.hd.push("gtp");
+                st.status |= fs::L3_GTP;
+                if let Ok(g) = Gtp::new_checked(b) {
+                    if g.version() == 1 && g.message_type() == 0xff {
+                        let r = q + g.header_len();
+                        return match u8_at(d, r) >> 4 {
+                            4 if r < end => Next::Ipv4(r),
+                            6 if r < end => Next::Ipv6(r),
+                            _ => Next::Stop,
+                        };
+                    }
+                }
+                return Next::Stop;
+            }
+        }
+        if port(3544) {
+            // Teredo: optional authentication / origin indicators, then IPv6.
+            let mut r = q;
+            let mut n = 0;
+            while n < 2 {
+                n += 1;
+                if be16(d, r) == 0x0001 && r + 4 <= end {
+                    let idl = u8_at(d, r + 2) as usize;
+                    let al = u8_at(d, r + 3) as usize;
+                    r += 4 + idl + al + 9;
+                } else if be16(d, r) == 0x0000 && r + 8 <= end {
+                    r += 8;
+                } else {
+                    break;
+                }
+            }
+            if r < end && u8_at(d, r) >> 4 == 6 {
+                self.hd.push("teredo");
+                st.status |= fs::L3_TRDO;
+                self.counters.teredo += 1;
+                return Next::Ipv6(r);
+            }
+        }
+        if port(5072) {
+            if let Ok(a) = Ayiya::new_checked(b) {
+                self.hd.push("ayiya");
+                st.status |= fs::L3_AYIYA;
+                self.counters.ayiya += 1;
+                let r = q + a.header_len();
+                return match a.next_header() {
+                    4 => Next::Ipv4(r),
+                    41 => Next::Ipv6(r),
+                    _ => Next::Stop,
+                };
+            }
+        }
+        if port(1701) {
+            if let Ok(l) = L2tpV2::new_checked(b) {
+                self.hd.push("l2tp");
+                st.status |= fs::L2_L2TP;
+                if l.is_control() || l.version() != 2 {
+                    return Next::Stop;
+                }
+                let mut r = q + l.header_len();
+                st.status |= fs::L2_PPP;
+                if u8_at(d, r) == 0xff && u8_at(d, r + 1) == 0x03 {
+                    r += 2;
+                }
+                return Next::Ppp(r);
+            }
+        }
+        if port(5246) || port(5247) {
+            if let Ok(c) = Capwap::new_checked(b) {
+                st.status |= fs::L3_CAPWAP;
+                if c.preamble_type() == 1 {
+                    self.hd.push("capwap");
+                    self.hd.push("dtls");
+                    return Next::Stop;
+                }
+                if port(5247) {
+                    self.hd.push("capwap.data");
+                    let r = q + c.header_len();
+                    return if c.native() {
+                        Next::WlanSwapped(r)
+                    } else {
+                        Next::Eth(r)
+                    };
+                }
+                self.hd.push("capwap");
+                return Next::Stop;
+            }
+        }
+        if port(12222) || port(12223) {
+            st.status |= fs::L3_CAPWAP;
+            self.hd.push("lwapp");
+            if port(12222) && b.len() > 6 {
+                return Next::Wlan(q + 6);
+            }
+            return Next::Stop;
+        }
+        if port(4500) {
+            self.hd.push("udpencap");
+            if b.len() >= 4 {
+                if be32(b, 0) == 0 {
+                    self.hd.push("isakmp");
+                } else if b.len() > 1 {
+                    self.hd.push("esp");
+                    st.status |= fs::L3_IPSEC_ESP;
+                }
+            }
+            return Next::Stop;
+        }
+        if (port(1900)) && (sp > 1024 || dp > 1024) {
+            self.hd.push("ssdp");
+            st.status |= fs::L4_UPNP;
+            return Next::Stop;
+        }
+        // DTLS record header: content type 20..=25, version 0xfeff / 0xfefd.
+        if b.len() >= 13 && (20..=25).contains(&b[0]) && b[1] == 0xfe {
+            let name = match b[2] {
+                0xff => Some("dtls1.0"),
+                0xfd => Some("dtls1.2"),
+                0xfc => Some("dtls1.3"),
+                _ => None,
+            };
+            if let Some(n) = name {
+                self.hd.push(n);
+                st.status |= fs::L7_DTLS;
+                self.counters.dtls += 1;
+            }
+        }
+        Next::Stop
+    }
+
+    // ---------------------------------------------------------------- result
+
+    fn finish(&mut self, st: &mut St, out: &mut Dissected, log: &mut Logger) {
+        let a = &mut out.abi;
+        let caplen = st.caplen;
+        a.mac_off = st.mac_off;
+        a.vlan_ids = st.vlan_ids;
+        a.vlan_count = st.vlan_count;
+        a.vlan_id = st.vlan_inner;
+        a.mpls_count = st.mpls_count;
+        out.src_mac = st.src_mac;
+        out.dst_mac = st.dst_mac;
+        let is_ip =
+            st.ip_count > 0 && !st.ipvx && st.ip_hdr_len >= 20 && st.status & fs::L3HDRSHRTLEN == 0;
+        if st.ip_count > 0 && !st.ipvx {
+            a.outer_l3_off = st.outer_l3_off as u32;
+            a.l3_off = st.l3_off as u32;
+            a.ip_ver = st.ip_ver;
+            a.src_ip = st.src_ip;
+            a.dst_ip = st.dst_ip;
+            a.l4_proto = st.proto;
+            a.eth_type = if st.ip_ver == 6 { 0x86dd } else { 0x0800 };
+            a.l3_len = st.l3_len;
+            a.ip_frag = st.ip_frag;
+            a.ip_id = st.ip_id;
+            a.snap_l3_len = st.snap_l3 as u32;
+            let l4_rel = st.l4_off.saturating_sub(st.l3_off);
+            let snap_l4 = st.snap_eff.saturating_sub(l4_rel);
+            a.snap_l4_len = snap_l4 as u32;
+            a.l4_hdr_len = st.l4_hdr_len as u32;
+            a.snap_l7_len = snap_l4.saturating_sub(st.l4_hdr_len) as u32;
+            a.l7_len = (st.l3_len as i64 - l4_rel as i64 - st.l4_hdr_len as i64) as u16 as u32;
+            if st.have_l4 || st.later_frag {
+                a.l4_off = st.l4_off as u32;
+                a.l7_off = (st.l4_off + st.l4_hdr_len) as u32;
+            }
+            let ports = matches!(st.proto, 6 | 17 | 132 | 136) && !st.later_frag;
+            if ports {
+                a.src_port = st.src_port;
+                a.dst_port = st.dst_port;
+            }
+            out.tcp_flags = if st.proto == 6 { st.tcp_flags } else { 0 };
+            out.frag = st.frag;
+            st.status |= if st.ip_ver == 6 {
+                fs::L2_IPV6
+            } else {
+                fs::L2_IPV4
+            };
+            a.len = a.l7_len;
+            a.l2_off = st.mac_off;
+            // Padding: bytes captured after the IP packet in a minimum-size frame.
+            if caplen as u32 <= MINRAWLEN {
+                let ip_end = st.l3_off + st.l3_len as usize;
+                if ip_end < caplen && st.l3_len > 0 {
+                    a.pad_len = (caplen - ip_end) as u32;
+                }
+            }
+            out.kind = if is_ip { FlowKind::Ip } else { FlowKind::None };
+            if st.ip_ver == 6 {
+                self.counters.ipv6_pkts += 1;
+            } else {
+                self.counters.ipv4_pkts += 1;
+            }
+            if is_ip {
+                match st.proto {
+                    6 => {
+                        self.counters.tcp += 1;
+                        self.counters.tcp_bytes += caplen as u64;
+                    }
+                    17 => {
+                        self.counters.udp += 1;
+                        self.counters.udp_bytes += caplen as u64;
+                    }
+                    132 => {
+                        self.counters.sctp += 1;
+                        self.counters.sctp_bytes += caplen as u64;
+                    }
+                    1 => self.counters.icmp += 1,
+                    58 => self.counters.icmpv6 += 1,
+                    2 => self.counters.igmp += 1,
+                    _ => {}
+                }
+            }
+        } else {
+            // Layer-2 (non-IP) packet.
+            let off = st.l2_payload_off.min(caplen);
+            let rest = caplen - off;
+            a.eth_type = st.eth_type;
+            a.snap_l3_len = rest as u32;
+            a.snap_l4_len = rest as u32;
+            a.snap_l7_len = rest as u32;
+            a.l7_len = (st.wirelen as i64 - off as i64) as u16 as u32;
+            a.len = a.l7_len;
+            a.l2_off = off as u32;
+            a.l7_off = off as u32;
+            if st.ipvx {
+                self.counters.ipvx_pkts += 1;
+            } else {
+                self.counters.l2_pkts += 1;
+            }
+            if st.status & fs::L2_ARP != 0 {
+                self.counters.arp += 1;
+            }
+            if st.status & fs::L2_RARP != 0 {
+                self.counters.rarp += 1;
+            }
+            if caplen as u32 <= MINRAWLEN {
+                let used = if st.status & (fs::L2_ARP | fs::L2_RARP) != 0 && rest >= 28 {
+                    28
+                } else if let Some(l) = st.llc_len {
+                    (l as usize).min(rest + 100_000)
+                } else {
+                    0
+                };
+                if used <= rest {
+                    a.pad_len = (rest - used) as u32;
+                }
+            }
+            let l2ok = self.cfg.eth_activate > 0 && !st.l2_only && st.have_mac
+                || (self.cfg.eth_activate > 0 && !st.l2_only && st.eth_type != 0);
+            out.kind = if l2ok && !st.ipvx && caplen > 0 {
+                FlowKind::Layer2
+            } else {
+                FlowKind::None
+            };
+            if st.ipvx && self.cfg.eth_activate > 0 && caplen > 0 {
+                out.kind = FlowKind::Layer2;
+            }
+        }
+        if self.hd.overrun {
+            st.status |= fs::HDOVRN;
+        }
+        if st.ip_count > 0 && !st.ipvx {
+            // Layer-2 protocol bits describe layer-2 flows only.
+            st.status &= !(fs::L2_ARP | fs::L2_RARP | fs::L2_LLDP);
+        }
+        a.status = st.status;
+        a.num_hdrs = self.hd.count;
+        let n = self.hd.len.min(out.hdr_desc.len());
+        out.hdr_desc[..n].copy_from_slice(&self.hd.buf[..n]);
+        out.hdr_desc_len = n;
+        // Counters.
+        let c = &mut self.counters;
+        c.status_or |= st.status;
+        if caplen > 0 {
+            c.hdr_min = c.hdr_min.min(self.hd.count);
+            c.hdr_max = c.hdr_max.max(self.hd.count);
+            c.hdr_sum += self.hd.count as u64;
+            c.hdr_n += 1;
+        }
+        c.max_vlan = c.max_vlan.max(st.vlan_count);
+        c.max_mpls = c.max_mpls.max(st.mpls_count);
+        if out.kind == FlowKind::None {
+            c.no_flow_pkts += 1;
+        }
+        if let Some((o, avail, declared, outer)) = st.warn {
+            if !self.snap_warned {
+                self.snap_warned = true;
+                let msg = format!(
+                    "{}snapL2Length: {} - snapL3Length: {} - IP length in header: {}",
+                    if outer { "Outer -- " } else { "" },
+                    caplen,
+                    avail,
+                    declared
+                );
+                let _ = o;
+                log.wrn(&msg);
+            }
+        }
+    }
+
+    /// Protocol section of the end report (see [`report`]).
+    pub fn write_protocol_report(&self, log: &mut Logger, total_packets: u64, total_bytes: u64) {
+        report::write_protocol_report(&self.counters, log, total_packets, total_bytes);
+    }
+}
+
+#[cfg(test)]
+mod tests;

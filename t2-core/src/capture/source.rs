@@ -1,0 +1,148 @@
+//! The byte source under the file readers: a memory-mapped file or a buffered stream (stdin).
+//!
+//! The readers use it like libpcap uses `fread`: [`Source::fill`] reads up to `n` bytes (fewer
+//! only at end of input) and makes them the *current* region ([`Source::data`]); the region stays
+//! valid until the next `fill`. Nothing is allocated per packet: the map is borrowed, the stream
+//! reuses one buffer.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::ops::Range;
+
+pub(crate) enum Source {
+    Map {
+        map: Option<memmap2::Mmap>,
+        pos: usize,
+        cur: Range<usize>,
+    },
+    Stream {
+        reader: Box<dyn Read + Send>,
+        buf: Vec<u8>,
+        cur: usize,
+        eof: bool,
+    },
+}
+
+impl Source {
+    /// Maps `file` (an empty file gets no map).
+    pub(crate) fn map(file: &File) -> io::Result<Source> {
+        let len = file.metadata()?.len();
+        let map = if len == 0 {
+            None
+        } else {
+            // SAFETY: the map is read-only; a capture file truncated by another process while we
+            // read it is the usual caveat of mmap readers (tcpdump/libpcap read with stdio).
+            Some(unsafe { memmap2::MmapOptions::new().map(file)? })
+        };
+        if let Some(m) = &map {
+            let _ = m.advise(memmap2::Advice::Sequential);
+        }
+        Ok(Source::Map {
+            map,
+            pos: 0,
+            cur: 0..0,
+        })
+    }
+
+    /// A buffered stream (standard input).
+    pub(crate) fn stream(reader: Box<dyn Read + Send>) -> Source {
+        Source::Stream {
+            reader,
+            buf: Vec::new(),
+            cur: 0,
+            eof: false,
+        }
+    }
+
+    /// Reads up to `n` bytes into the current region; returns how many were read (fewer than
+    /// `n` only at the end of the input).
+    pub(crate) fn fill(&mut self, n: usize) -> io::Result<usize> {
+        match self {
+            Source::Map { map, pos, cur } => {
+                let len = map.as_ref().map_or(0, |m| m.len());
+                let k = n.min(len - *pos);
+                *cur = *pos..*pos + k;
+                *pos += k;
+                Ok(k)
+            }
+            Source::Stream {
+                reader,
+                buf,
+                cur,
+                eof,
+            } => {
+                if buf.len() < n {
+                    buf.resize(n, 0);
+                }
+                let k = read_full(reader.as_mut(), &mut buf[..n], eof)?;
+                *cur = k;
+                Ok(k)
+            }
+        }
+    }
+
+    /// The bytes of the last [`Source::fill`].
+    #[inline]
+    pub(crate) fn data(&self) -> &[u8] {
+        match self {
+            Source::Map { map, cur, .. } => match map {
+                Some(m) => &m[cur.clone()],
+                None => &[],
+            },
+            Source::Stream { buf, cur, .. } => &buf[..*cur],
+        }
+    }
+
+    /// Reads up to `out.len()` bytes into `out` (does not touch the current region).
+    pub(crate) fn read_into(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Source::Map { map, pos, .. } => {
+                let Some(m) = map else { return Ok(0) };
+                let k = out.len().min(m.len() - *pos);
+                out[..k].copy_from_slice(&m[*pos..*pos + k]);
+                *pos += k;
+                Ok(k)
+            }
+            Source::Stream { reader, eof, .. } => read_full(reader.as_mut(), out, eof),
+        }
+    }
+
+    /// Skips up to `n` bytes (does not touch the current region); returns how many were skipped.
+    pub(crate) fn skip(&mut self, n: usize) -> io::Result<usize> {
+        match self {
+            Source::Map { map, pos, .. } => {
+                let len = map.as_ref().map_or(0, |m| m.len());
+                let k = n.min(len - *pos);
+                *pos += k;
+                Ok(k)
+            }
+            Source::Stream { reader, eof, .. } => {
+                let mut scratch = [0u8; 4096];
+                let mut done = 0;
+                while done < n {
+                    let want = (n - done).min(scratch.len());
+                    let k = read_full(reader.as_mut(), &mut scratch[..want], eof)?;
+                    done += k;
+                    if k < want {
+                        break;
+                    }
+                }
+                Ok(done)
+            }
+        }
+    }
+}
+
+/// `fread`: loop until `out` is full or the end of input (sticky, as glibc's stdio).
+fn read_full(r: &mut dyn Read, out: &mut [u8], eof: &mut bool) -> io::Result<usize> {
+    let mut done = 0;
+    while done < out.len() && !*eof {
+        match r.read(&mut out[done..]) {
+            Ok(0) => *eof = true,
+            Ok(k) => done += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}
