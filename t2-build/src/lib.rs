@@ -1,1 +1,400 @@
-//! t2build/t2conf library.
+//! `t2build` (and later `t2conf`): build, install and manage t2 plugins.
+//!
+//! The binaries are thin: they parse the command line ([`cli`]) and call the operations of
+//! [`Session`], which write their messages to any `Write` and read answers from any `BufRead`,
+//! and build through a [`cargo::Builder`], so everything here is testable without spawning
+//! cargo or touching `~/.tranalyzer`.
+
+pub mod cargo;
+pub mod cli;
+pub mod folder;
+pub mod tree;
+
+#[cfg(test)]
+mod testutil;
+
+use std::ffi::OsString;
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+use cargo::Builder;
+use cli::{Mode, Options};
+use tree::{SourceTree, Target};
+
+/// Printed when every target was built (or unloaded), as T2's t2build does.
+pub const BUILD_SUCCESSFUL: &str = "BUILD SUCCESSFUL";
+/// Printed when at least one target failed.
+pub const BUILD_FAILED: &str = "BUILD FAILED";
+
+/// `~/.tranalyzer/plugins`, as the core's default.
+pub fn default_plugin_dir(home: &Path) -> PathBuf {
+    home.join(".tranalyzer").join("plugins")
+}
+
+/// `~/.local/bin`: where `t2` and `tranalyzer` go unless `--bin-dir` says otherwise.
+pub fn default_bin_dir(home: &Path) -> PathBuf {
+    home.join(".local").join("bin")
+}
+
+/// The folders and I/O one run works with.
+pub struct Session<'a> {
+    pub plugin_dir: PathBuf,
+    pub bin_dir: PathBuf,
+    /// The user's home (never emptied by `-e`).
+    pub home: Option<PathBuf>,
+    pub assume_yes: bool,
+    pub out: &'a mut dyn Write,
+    pub input: &'a mut dyn BufRead,
+    /// ANSI colours for the final status line.
+    pub color: bool,
+}
+
+impl std::fmt::Debug for Session<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("plugin_dir", &self.plugin_dir)
+            .field("bin_dir", &self.bin_dir)
+            .finish()
+    }
+}
+
+impl Session<'_> {
+    fn status(&mut self, ok: bool, text: &str) -> io::Result<()> {
+        let colour = if ok { "\x1b[0;32m" } else { "\x1b[0;31m" };
+        if self.color {
+            writeln!(self.out, "\n{colour}{text}\x1b[0m")
+        } else {
+            writeln!(self.out, "\n{text}")
+        }
+    }
+
+    /// `-l`: one line `NNN name` per installed plugin, by number.
+    pub fn list(&mut self) -> Result<bool> {
+        let installed = folder::list(&self.plugin_dir)?;
+        if installed.is_empty() {
+            writeln!(
+                self.out,
+                "No plugins installed in '{}'",
+                self.plugin_dir.display()
+            )?;
+        } else {
+            writeln!(
+                self.out,
+                "Plugins installed in '{}':",
+                self.plugin_dir.display()
+            )?;
+            for p in installed {
+                writeln!(self.out, "    {:03} {}", p.number, p.name)?;
+            }
+        }
+        Ok(true)
+    }
+
+    /// `-e`: asks, then removes everything in the plugin folder.
+    pub fn empty(&mut self) -> Result<bool> {
+        write!(
+            self.out,
+            "Are you sure you want to empty the plugin folder '{}' (y/N)? ",
+            self.plugin_dir.display()
+        )?;
+        let yes = if self.assume_yes {
+            writeln!(self.out, "yes")?;
+            true
+        } else {
+            self.out.flush()?;
+            let mut answer = String::new();
+            self.input
+                .read_line(&mut answer)
+                .context("cannot read the answer")?;
+            if answer.is_empty() {
+                writeln!(self.out)?;
+            }
+            matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+        };
+        if !yes {
+            writeln!(self.out, "Plugin folder not emptied")?;
+            return Ok(true);
+        }
+        folder::empty(&self.plugin_dir, self.home.as_deref())?;
+        writeln!(self.out, "Plugin folder emptied")?;
+        Ok(true)
+    }
+
+    /// `-u NAME...`: removes each plugin; a plugin that is not installed is only reported.
+    pub fn unload(&mut self, names: &[String]) -> Result<bool> {
+        for name in names {
+            let name = name.trim_end_matches('/');
+            if name == tree::CORE_NAME || tree::CORE_ALIASES.contains(&name) {
+                bail!("'{name}' is not a plugin: -u removes plugins from the plugin folder");
+            }
+            writeln!(self.out, "\nPlugin '{name}'")?;
+            let removed = folder::unload(&self.plugin_dir, name)?;
+            if removed.is_empty() {
+                writeln!(self.out, "Not installed in '{}'", self.plugin_dir.display())?;
+            }
+            for p in removed {
+                writeln!(self.out, "Removed '{}'", p.display())?;
+            }
+        }
+        self.status(true, BUILD_SUCCESSFUL)?;
+        Ok(true)
+    }
+
+    /// Builds and installs `names` (none: the core and the default set that exists).
+    pub fn build(
+        &mut self,
+        tree: &SourceTree,
+        builder: &mut dyn Builder,
+        names: &[String],
+    ) -> Result<bool> {
+        let targets = if names.is_empty() {
+            let mut t = vec![Target::Core];
+            for name in tree::DEFAULT_PLUGINS {
+                match tree.plugin(name) {
+                    Some(p) => t.push(Target::Plugin(p.clone())),
+                    None => writeln!(
+                        self.out,
+                        "Plugin '{name}' is not in the source tree yet (skipped)"
+                    )?,
+                }
+            }
+            t
+        } else {
+            // Resolve everything first: a typo builds nothing.
+            let mut t: Vec<Target> = Vec::new();
+            for name in names {
+                let target = tree.resolve(name)?;
+                if !t.contains(&target) {
+                    t.push(target);
+                }
+            }
+            t
+        };
+        self.build_targets(tree, builder, &targets)
+    }
+
+    /// `-R`: the core and every installed plugin that the source tree has.
+    pub fn rebuild(&mut self, tree: &SourceTree, builder: &mut dyn Builder) -> Result<bool> {
+        let mut targets = vec![Target::Core];
+        for p in folder::list(&self.plugin_dir)? {
+            match tree.plugin(&p.name) {
+                Some(src) if !targets.contains(&Target::Plugin(src.clone())) => {
+                    targets.push(Target::Plugin(src.clone()))
+                }
+                Some(_) => {}
+                None => writeln!(
+                    self.out,
+                    "Plugin '{}' is installed but not part of the source tree (skipped)",
+                    p.name
+                )?,
+            }
+        }
+        self.build_targets(tree, builder, &targets)
+    }
+
+    fn build_targets(
+        &mut self,
+        tree: &SourceTree,
+        builder: &mut dyn Builder,
+        targets: &[Target],
+    ) -> Result<bool> {
+        let mut failed: Vec<&str> = Vec::new();
+        for target in targets {
+            writeln!(self.out, "\nPlugin '{}'", target.name())?;
+            self.out.flush()?;
+            let result = match target {
+                Target::Core => self.build_core(tree, builder),
+                Target::Plugin(p) => self.build_plugin(tree, builder, p),
+            };
+            if let Err(e) = result {
+                writeln!(self.out, "[ERR] {}: {e:#}", target.name())?;
+                failed.push(target.name());
+            }
+        }
+        if failed.is_empty() {
+            self.status(true, BUILD_SUCCESSFUL)?;
+            Ok(true)
+        } else {
+            self.status(false, &format!("{BUILD_FAILED}: {}", failed.join(" ")))?;
+            Ok(false)
+        }
+    }
+
+    fn build_core(&mut self, tree: &SourceTree, builder: &mut dyn Builder) -> Result<()> {
+        let built = builder.build_core(tree)?;
+        for (name, path) in &built {
+            let dest = folder::install_executable(&self.bin_dir, path, name)?;
+            writeln!(self.out, "Installed '{}'", dest.display())?;
+        }
+        let on_path = std::env::var_os("PATH")
+            .is_some_and(|p| std::env::split_paths(&p).any(|d| d == self.bin_dir));
+        if !on_path {
+            writeln!(
+                self.out,
+                "Note: '{}' is not in your PATH",
+                self.bin_dir.display()
+            )?;
+        }
+        Ok(())
+    }
+
+    fn build_plugin(
+        &mut self,
+        tree: &SourceTree,
+        builder: &mut dyn Builder,
+        p: &tree::Plugin,
+    ) -> Result<()> {
+        let so = builder.build_plugin(tree, p)?;
+        let dest = folder::install_plugin(&self.plugin_dir, &so, p.number, &p.name)?;
+        writeln!(self.out, "Installed '{}'", dest.display())?;
+        let installed = folder::list(&self.plugin_dir)?;
+        for dep in &p.dependencies {
+            match installed.iter().find(|i| &i.name == dep) {
+                None => writeln!(
+                    self.out,
+                    "[WRN] '{}' needs '{dep}', which is not installed: t2build {dep}",
+                    p.name
+                )?,
+                Some(i) if i.number >= p.number => writeln!(
+                    self.out,
+                    "[WRN] '{}' needs '{dep}' loaded before it, but {:03} >= {:03}",
+                    p.name, i.number, p.number
+                )?,
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs one validated command line. `home` is the user's home folder (defaults), `tree` finds the
+/// source tree on demand (only building needs it).
+pub fn run(
+    opts: &Options,
+    home: Option<&Path>,
+    locate_tree: &mut dyn FnMut() -> Result<SourceTree>,
+    builder: &mut dyn Builder,
+    out: &mut dyn Write,
+    input: &mut dyn BufRead,
+    color: bool,
+) -> Result<bool> {
+    if opts.mode == Mode::Help {
+        out.write_all(cli::usage().as_bytes())?;
+        return Ok(true);
+    }
+    let need_home = || -> Result<&Path> {
+        home.context("cannot find your home folder (HOME is not set): use -p DIR and --bin-dir DIR")
+    };
+    let plugin_dir = match &opts.plugin_dir {
+        Some(d) => d.clone(),
+        None => default_plugin_dir(need_home()?),
+    };
+    let bin_dir = match &opts.bin_dir {
+        Some(d) => d.clone(),
+        None => match home {
+            Some(h) => default_bin_dir(h),
+            None => PathBuf::from("."),
+        },
+    };
+    let mut s = Session {
+        plugin_dir,
+        bin_dir,
+        home: home.map(Path::to_path_buf),
+        assume_yes: opts.assume_yes,
+        out,
+        input,
+        color,
+    };
+    match opts.mode {
+        Mode::Help => unreachable!("handled above"),
+        Mode::List => s.list(),
+        Mode::Empty => s.empty(),
+        Mode::Unload => s.unload(&opts.names),
+        Mode::Build => {
+            if opts.bin_dir.is_none() && home.is_none() && needs_core(opts) {
+                need_home()?;
+            }
+            let tree = locate_tree()?;
+            s.build(&tree, builder, &opts.names)
+        }
+        Mode::Rebuild => {
+            if opts.bin_dir.is_none() {
+                need_home()?;
+            }
+            let tree = locate_tree()?;
+            s.rebuild(&tree, builder)
+        }
+    }
+}
+
+fn needs_core(opts: &Options) -> bool {
+    opts.names.is_empty()
+        || opts.names.iter().any(|n| {
+            let n = n.trim_end_matches('/');
+            n == tree::CORE_NAME || tree::CORE_ALIASES.contains(&n)
+        })
+}
+
+/// Prints `[ERR] msg` on stderr (coloured like T2 on a terminal).
+fn print_error(msg: &str) {
+    // Messages are built lowercase (they also appear inside other sentences); a line starts
+    // with a capital, as T2's.
+    let mut chars = msg.chars();
+    let msg: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    let mut err = io::stderr().lock();
+    if err.is_terminal() {
+        let _ = writeln!(err, "\x1b[1;31m[ERR]\x1b[0m \x1b[0;31m{msg}\x1b[0m");
+    } else {
+        let _ = writeln!(err, "[ERR] {msg}");
+    }
+}
+
+/// True when `e` (or a cause) is a broken pipe: the reader went away, exit quietly.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The whole `t2build` program: `args` without the program name.
+pub fn t2build_main(args: &[OsString]) -> ExitCode {
+    let result = cli::parse(args).and_then(|opts| {
+        let home = std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from);
+        let stdout = io::stdout();
+        let color = stdout.is_terminal();
+        let mut out = stdout.lock();
+        let mut input = io::stdin().lock();
+        let r = run(
+            &opts,
+            home.as_deref(),
+            &mut SourceTree::locate,
+            &mut cargo::Cargo,
+            &mut out,
+            &mut input,
+            color,
+        );
+        out.flush()?;
+        r
+    });
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            print_error(&format!("{e:#}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
