@@ -1,1 +1,3 @@
-fn main() {}
+fn main() {
+    t2_plugin::build::generate();
+}

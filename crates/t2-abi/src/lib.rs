@@ -248,7 +248,8 @@ pub struct T2Packet {
     pub eth_type: u16,
     /// Innermost VLAN ID (0 if none).
     pub vlan_id: u16,
-    /// VLAN IDs of the stack, outermost first (`vlan_count` of them, at most 4 stored).
+    /// VLAN tags (full 16-bit TCI: PCP, DEI and VID) of the stack, outermost first
+    /// (`vlan_count` of them, at most 4 stored).
     pub vlan_ids: [u16; 4],
     pub vlan_count: u8,
     pub mpls_count: u8,

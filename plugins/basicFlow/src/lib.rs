@@ -1,1 +1,297 @@
-//! plugin
+//! basicFlow (T2 plugin 100): basic flow information — status, times, header descriptions,
+//! MAC addresses, ethertype, VLAN IDs, addresses, ports and protocol (spec §4.1).
+//!
+//! Default columns (as T2 0.9.3's `_headers.txt`): `flowStat timeFirst timeLast duration
+//! numHdrDesc numHdrs hdrDesc srcMac dstMac ethType vlanID srcIP srcIPCC srcIPOrg srcPort dstIP
+//! dstIPCC dstIPOrg dstPort l4Proto`. The settings of `t2plugin.toml` remove columns at compile
+//! time. There is no subnet database yet: country and organisation are T2's unknown values
+//! (`-` and `"-"`). Packet-mode columns are not implemented yet.
+
+#![allow(non_snake_case)]
+
+use std::collections::HashMap;
+use t2_plugin::abi::flow_stat::{HDOVRN, L2_NO_ETH, LAPD_FLOW};
+use t2_plugin::{Column, FlowIndex, Host, Init, Output, Packet, PerFlow, Plugin, Result, Scalar};
+
+t2_plugin::config_module!();
+use config::*;
+
+const MAX_HDRDESC: usize = BFO_MAX_HDRDESC as usize;
+const MAX_MAC: usize = BFO_MAX_MAC as usize;
+const MAX_VLAN: usize = BFO_MAX_VLAN as usize;
+const SUBNET_CC: bool = BFO_SUBNET_TEST != 0;
+const SUBNET_ORG: bool = BFO_SUBNET_TEST != 0 && BFO_SUBNET_ORG != 0;
+
+/// T2's "not found" values of the subnet columns.
+const UNKNOWN_CC: &str = "-";
+const UNKNOWN_ORG: &str = "-";
+
+/// Per-flow state (reset on a new flow).
+#[derive(Clone, Copy)]
+struct FlowState {
+    /// Interned header descriptions, first-seen order.
+    desc: [u32; MAX_HDRDESC],
+    num_hdrs: [u16; MAX_HDRDESC],
+    ndesc: u8,
+    nsrc: u8,
+    ndst: u8,
+    nvlan: u8,
+    src_mac: [[u8; 6]; MAX_MAC],
+    dst_mac: [[u8; 6]; MAX_MAC],
+    vlan: [u16; MAX_VLAN],
+}
+
+impl Default for FlowState {
+    fn default() -> Self {
+        FlowState {
+            desc: [0; MAX_HDRDESC],
+            num_hdrs: [0; MAX_HDRDESC],
+            ndesc: 0,
+            nsrc: 0,
+            ndst: 0,
+            nvlan: 0,
+            src_mac: [[0; 6]; MAX_MAC],
+            dst_mac: [[0; 6]; MAX_MAC],
+            vlan: [0; MAX_VLAN],
+        }
+    }
+}
+
+/// Distinct header description strings of the run (a capture has few of them).
+#[derive(Default)]
+struct Interner {
+    strings: Vec<Box<[u8]>>,
+    ids: HashMap<Box<[u8]>, u32>,
+}
+
+impl Interner {
+    fn get(&self, id: u32) -> &[u8] {
+        &self.strings[id as usize]
+    }
+
+    fn intern(&mut self, s: &[u8]) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push(s.into());
+        self.ids.insert(s.into(), id);
+        id
+    }
+}
+
+pub struct BasicFlow {
+    flows: PerFlow<FlowState>,
+    descs: Interner,
+    sensor_id: u32,
+    /// RELTIME=1: times are relative to the first packet of the run.
+    reltime: bool,
+    /// Timestamp of the first packet of the run (ns), for RELTIME.
+    start_ns: Option<i128>,
+}
+
+fn add_mac(list: &mut [[u8; 6]], n: &mut u8, mac: &[u8]) {
+    let Ok(mac) = <[u8; 6]>::try_from(mac) else {
+        return;
+    };
+    let len = *n as usize;
+    if len < list.len() && !list[..len].contains(&mac) {
+        list[len] = mac;
+        *n += 1;
+    }
+}
+
+fn ns(t: t2_plugin::abi::T2Time) -> i128 {
+    t.sec as i128 * 1_000_000_000 + t.nsec as i128
+}
+
+fn push_time(out: &mut Output<'_>, ns: i128) {
+    let ns = ns.max(0);
+    out.time((ns / 1_000_000_000) as u64, (ns % 1_000_000_000) as u32);
+}
+
+impl BasicFlow {
+    /// Per-packet update of a flow (IP flows from `on_layer4`, L2 flows from `on_layer2`).
+    #[inline]
+    fn update(&mut self, host: &Host, pkt: &Packet<'_>, f: FlowIndex) {
+        let Some(st) = self.flows.get_mut(f) else {
+            return;
+        };
+        let d = pkt.hdr_desc();
+        let n = st.ndesc as usize;
+        if !st.desc[..n].iter().any(|&id| self.descs.get(id) == d) {
+            if n < MAX_HDRDESC {
+                st.desc[n] = self.descs.intern(d);
+                st.num_hdrs[n] = pkt.num_hdrs;
+                st.ndesc += 1;
+            } else {
+                host.set_flow_status(f, HDOVRN);
+            }
+        }
+        if BFO_MAC != 0 && pkt.status & (L2_NO_ETH | LAPD_FLOW) == 0 {
+            if let Some(h) = pkt.mac_header() {
+                if h.len() >= 12 {
+                    add_mac(&mut st.dst_mac, &mut st.ndst, &h[0..6]);
+                    add_mac(&mut st.src_mac, &mut st.nsrc, &h[6..12]);
+                }
+            }
+        }
+    }
+}
+
+impl Plugin for BasicFlow {
+    fn init(i: &mut Init<'_>) -> Result<Self> {
+        use Scalar::*;
+        if BFO_SENSORID != 0 {
+            i.declare_column(Column::new("sensorID", "Sensor ID", U32))?;
+        }
+        i.declare_column(Column::new("flowStat", "Flow status and warnings", H64))?;
+        i.declare_column(Column::new("timeFirst", "Date time of first packet", Time))?;
+        i.declare_column(Column::new("timeLast", "Date time of last packet", Time))?;
+        i.declare_column(Column::new("duration", "Flow duration", Time))?;
+        i.declare_column(Column::new(
+            "numHdrDesc",
+            "Number of different headers descriptions",
+            U8,
+        ))?;
+        i.declare_column(
+            Column::new("numHdrs", "Number of headers (depth) in hdrDesc", U16).repeating(),
+        )?;
+        i.declare_column(Column::new("hdrDesc", "Headers description", SC).repeating())?;
+        if BFO_MAC != 0 {
+            i.declare_column(Column::new("srcMac", "Mac source", Mac).repeating())?;
+            i.declare_column(Column::new("dstMac", "Mac destination", Mac).repeating())?;
+        }
+        if BFO_ETHERTYPE != 0 {
+            i.declare_column(Column::new("ethType", "Ethernet type", H16))?;
+        }
+        if BFO_VLAN != 0 {
+            i.declare_column(Column::new("vlanID", "VLAN IDs", U16).repeating())?;
+        }
+        for (dir, what) in [("src", "Source"), ("dst", "Destination")] {
+            let name = |suffix: &str| format!("{dir}{suffix}");
+            i.declare_column(Column::new(&name("IP"), &format!("{what} IP address"), Ipx))?;
+            if SUBNET_CC {
+                i.declare_column(Column::new(
+                    &name("IPCC"),
+                    &format!("{what} IP country"),
+                    SC,
+                ))?;
+            }
+            if SUBNET_ORG {
+                i.declare_column(Column::new(
+                    &name("IPOrg"),
+                    &format!("{what} IP organization"),
+                    S,
+                ))?;
+            }
+            i.declare_column(Column::new(&name("Port"), &format!("{what} port"), U16))?;
+        }
+        i.declare_column(Column::new("l4Proto", "Layer 4 protocol", U8))?;
+
+        let reltime = i.core_setting_int("RELTIME").unwrap_or(0) != 0;
+        Ok(BasicFlow {
+            flows: PerFlow::for_host(i),
+            descs: Interner::default(),
+            sensor_id: i.run().raw().sensor_id,
+            reltime,
+            start_ns: None,
+        })
+    }
+
+    fn on_new_flow(&mut self, _host: &Host, pkt: &Packet<'_>, f: FlowIndex) -> Result<()> {
+        let Some(st) = self.flows.get_mut(f) else {
+            return Ok(());
+        };
+        *st = FlowState::default();
+        if BFO_VLAN != 0 {
+            let ids = pkt.vlan_ids();
+            let n = ids.len().min(MAX_VLAN);
+            st.vlan[..n].copy_from_slice(&ids[..n]);
+            st.nvlan = n as u8;
+        }
+        Ok(())
+    }
+
+    fn on_layer2(&mut self, host: &Host, pkt: &Packet<'_>, f: Option<FlowIndex>) -> Result<()> {
+        match f {
+            Some(f) => self.update(host, pkt, f),
+            None => {
+                if self.reltime && self.start_ns.is_none() {
+                    self.start_ns = Some(ns(pkt.ts));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn on_layer4(&mut self, host: &Host, pkt: &Packet<'_>, f: FlowIndex) -> Result<()> {
+        self.update(host, pkt, f);
+        Ok(())
+    }
+
+    fn on_flow_terminate(&mut self, host: &Host, f: FlowIndex, out: &mut Output<'_>) -> Result<()> {
+        let flow = *host.flow(f).ok_or("flow index out of range")?;
+        let st = self.flows.get(f).copied().unwrap_or_default();
+        if BFO_SENSORID != 0 {
+            out.u32(self.sensor_id);
+        }
+        out.u64(flow.status);
+        let (first, last) = (ns(flow.first_seen), ns(flow.last_seen));
+        let base = if self.reltime {
+            self.start_ns.unwrap_or(0)
+        } else {
+            0
+        };
+        push_time(out, first - base);
+        push_time(out, last - base);
+        push_time(out, last - first);
+        let n = st.ndesc as usize;
+        out.u8(st.ndesc);
+        out.repeat(n as u32);
+        for &h in &st.num_hdrs[..n] {
+            out.u16(h);
+        }
+        out.repeat(n as u32);
+        for &id in &st.desc[..n] {
+            out.bytes_str(self.descs.get(id));
+        }
+        if BFO_MAC != 0 {
+            out.repeat(st.nsrc as u32);
+            for m in &st.src_mac[..st.nsrc as usize] {
+                out.mac(*m);
+            }
+            out.repeat(st.ndst as u32);
+            for m in &st.dst_mac[..st.ndst as usize] {
+                out.mac(*m);
+            }
+        }
+        if BFO_ETHERTYPE != 0 {
+            out.u16(flow.eth_type);
+        }
+        if BFO_VLAN != 0 {
+            out.repeat(st.nvlan as u32);
+            for &v in &st.vlan[..st.nvlan as usize] {
+                out.u16(v);
+            }
+        }
+        for (ip, port) in [(&flow.src_ip, flow.src_port), (&flow.dst_ip, flow.dst_port)] {
+            out.ipx(flow.ip_ver, ip);
+            if SUBNET_CC {
+                out.str(UNKNOWN_CC);
+            }
+            if SUBNET_ORG {
+                out.str(UNKNOWN_ORG);
+            }
+            out.u16(port);
+        }
+        out.u8(flow.l4_proto);
+        Ok(())
+    }
+}
+
+t2_plugin::export_plugin!(
+    BasicFlow,
+    config,
+    [on_new_flow, on_layer2, on_layer4, on_flow_terminate]
+);

@@ -1,0 +1,544 @@
+//! Text primitives of T2's `bin2txt` rendering (spec §2.2): C's `%g`/`%f`, zero-padded hex,
+//! `sec.nsec` times, MAC, IPv4, IPv6 (`inet_ntop` as glibc prints it), quoted/escaped strings,
+//! and the UTC date of the headers file.
+//!
+//! Every function appends to a `Vec<u8>` and allocates nothing else.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+/// A fixed stack buffer implementing `fmt::Write` (for numbers that must be inspected before
+/// they are emitted). Writes past the capacity are an error.
+struct StackBuf {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl StackBuf {
+    fn new() -> Self {
+        StackBuf {
+            buf: [0; 64],
+            len: 0,
+        }
+    }
+    fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl std::fmt::Write for StackBuf {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        if end > self.buf.len() {
+            return Err(std::fmt::Error);
+        }
+        self.buf[self.len..end].copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+fn push_nonfinite(out: &mut Vec<u8>, v: f64) -> bool {
+    if v.is_nan() {
+        // glibc prints the sign of a NaN.
+        out.extend_from_slice(if v.is_sign_negative() {
+            b"-nan"
+        } else {
+            b"nan"
+        });
+        true
+    } else if v.is_infinite() {
+        out.extend_from_slice(if v < 0.0 { b"-inf" } else { b"inf" });
+        true
+    } else {
+        false
+    }
+}
+
+/// Appends `v` as C's `printf("%.<prec>g", v)` (glibc), e.g. `%.7g` for T2's `F` columns.
+pub fn push_g(out: &mut Vec<u8>, v: f64, prec: usize) {
+    if push_nonfinite(out, v) {
+        return;
+    }
+    let p = prec.clamp(1, 40);
+    if v == 0.0 {
+        out.extend_from_slice(if v.is_sign_negative() { b"-0" } else { b"0" });
+        return;
+    }
+    // The decimal exponent X after rounding to p significant digits.
+    let mut e = StackBuf::new();
+    if write!(e, "{:.*e}", p - 1, v).is_err() {
+        return;
+    }
+    let s = e.as_bytes();
+    let epos = s.iter().rposition(|&c| c == b'e').unwrap_or(s.len());
+    let exp: i32 = std::str::from_utf8(&s[epos + 1..])
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0);
+    if exp < -4 || exp >= p as i32 {
+        // Scientific: mantissa without trailing zeros, exponent with sign and >= 2 digits.
+        let mant = strip_zeros(&s[..epos]);
+        out.extend_from_slice(mant);
+        out.push(b'e');
+        out.push(if exp < 0 { b'-' } else { b'+' });
+        let a = exp.unsigned_abs();
+        if a < 10 {
+            out.push(b'0');
+        }
+        let _ = write!(out, "{a}");
+    } else {
+        let decimals = (p as i32 - 1 - exp) as usize;
+        let mut f = StackBuf::new();
+        if write!(f, "{:.*}", decimals, v).is_err() {
+            return;
+        }
+        out.extend_from_slice(strip_zeros(f.as_bytes()));
+    }
+}
+
+/// Removes trailing zeros of a fraction, and the point if nothing is left after it.
+fn strip_zeros(s: &[u8]) -> &[u8] {
+    if !s.contains(&b'.') {
+        return s;
+    }
+    let mut end = s.len();
+    while end > 0 && s[end - 1] == b'0' {
+        end -= 1;
+    }
+    if end > 0 && s[end - 1] == b'.' {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Appends `v` as C's `printf("%.<decimals>f", v)` (T2's `D` columns use `%f`, 6 decimals).
+pub fn push_f(out: &mut Vec<u8>, v: f64, decimals: usize) {
+    if push_nonfinite(out, v) {
+        return;
+    }
+    let _ = write!(out, "{:.*}", decimals, v);
+}
+
+/// Appends an unsigned integer in decimal.
+#[inline]
+pub fn push_u64(out: &mut Vec<u8>, v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = v;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// Appends a signed integer in decimal.
+#[inline]
+pub fn push_i64(out: &mut Vec<u8>, v: i64) {
+    if v < 0 {
+        out.push(b'-');
+    }
+    push_u64(out, v.unsigned_abs());
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends `0x` and `v` as lowercase hex zero-padded to `bytes * 2` digits (T2's `H8..H64`).
+#[inline]
+pub fn push_hex(out: &mut Vec<u8>, v: u64, bytes: usize) {
+    out.extend_from_slice(b"0x");
+    for i in (0..bytes * 2).rev() {
+        out.push(HEX[((v >> (i * 4)) & 0xf) as usize]);
+    }
+}
+
+/// Appends a time or duration as `sec.nnnnnnnnn`.
+#[inline]
+pub fn push_time(out: &mut Vec<u8>, sec: u64, nsec: u32) {
+    push_u64(out, sec);
+    out.push(b'.');
+    let mut n = nsec;
+    let mut buf = [b'0'; 9];
+    for i in (0..9).rev() {
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out.extend_from_slice(&buf);
+}
+
+/// Appends a MAC address as `aa:bb:cc:dd:ee:ff`.
+#[inline]
+pub fn push_mac(out: &mut Vec<u8>, mac: &[u8; 6]) {
+    for (i, b) in mac.iter().enumerate() {
+        if i > 0 {
+            out.push(b':');
+        }
+        out.push(HEX[(b >> 4) as usize]);
+        out.push(HEX[(b & 0xf) as usize]);
+    }
+}
+
+/// Appends an IPv4 address in dotted-quad form.
+#[inline]
+pub fn push_ip4(out: &mut Vec<u8>, a: &[u8; 4]) {
+    for (i, b) in a.iter().enumerate() {
+        if i > 0 {
+            out.push(b'.');
+        }
+        push_u64(out, *b as u64);
+    }
+}
+
+fn push_hex_word(out: &mut Vec<u8>, w: u16) {
+    let mut started = false;
+    for i in (0..4).rev() {
+        let d = ((w >> (i * 4)) & 0xf) as usize;
+        if d != 0 || started || i == 0 {
+            out.push(HEX[d]);
+            started = true;
+        }
+    }
+}
+
+/// Appends an IPv6 address as glibc's `inet_ntop` prints it: lowercase, leading zeros dropped,
+/// the first longest run (>= 2) of zero words compressed to `::`, and the IPv4-compatible
+/// (`::a.b.c.d`) and IPv4-mapped (`::ffff:a.b.c.d`) forms.
+pub fn push_ip6(out: &mut Vec<u8>, a: &[u8; 16]) {
+    let mut w = [0u16; 8];
+    for i in 0..8 {
+        w[i] = u16::from_be_bytes([a[2 * i], a[2 * i + 1]]);
+    }
+    // Longest run of zero words (first one on ties), only if at least 2 long.
+    let (mut best_base, mut best_len) = (usize::MAX, 0usize);
+    let (mut cur_base, mut cur_len) = (usize::MAX, 0usize);
+    for i in 0..8 {
+        if w[i] == 0 {
+            if cur_len == 0 {
+                cur_base = i;
+            }
+            cur_len += 1;
+            if cur_len > best_len {
+                best_base = cur_base;
+                best_len = cur_len;
+            }
+        } else {
+            cur_len = 0;
+        }
+    }
+    if best_len < 2 {
+        best_base = usize::MAX;
+        best_len = 0;
+    }
+    let in_run = |i: usize| best_len > 0 && i >= best_base && i < best_base + best_len;
+    for i in 0..8 {
+        if in_run(i) {
+            if i == best_base {
+                out.push(b':');
+            }
+            continue;
+        }
+        if i != 0 {
+            out.push(b':');
+        }
+        // Embedded IPv4: ::a.b.c.d or ::ffff:a.b.c.d
+        if i == 6 && best_base == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff)) {
+            push_ip4(out, &[a[12], a[13], a[14], a[15]]);
+            return;
+        }
+        push_hex_word(out, w[i]);
+    }
+    if best_len > 0 && best_base + best_len == 8 {
+        out.push(b':');
+    }
+}
+
+/// How [`push_escaped`] renders a string: T2's `S` (quoted) or `SC` (unquoted).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StrStyle {
+    Quoted,
+    Raw,
+}
+
+/// Appends a string with T2's escapes: `\b \f \n \r \t \v \\ \"`, other control characters and
+/// DEL as `\u00XX` (uppercase hex), invalid or overlong UTF-8 bytes as `.`; surrounded by
+/// double quotes for [`StrStyle::Quoted`].
+pub fn push_escaped(out: &mut Vec<u8>, s: &[u8], style: StrStyle) {
+    if style == StrStyle::Quoted {
+        out.push(b'"');
+    }
+    for chunk in s.utf8_chunks() {
+        let valid = chunk.valid().as_bytes();
+        let mut start = 0;
+        for (i, &c) in valid.iter().enumerate() {
+            let esc: &[u8] = match c {
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x0b => b"\\v",
+                b'\\' => b"\\\\",
+                b'"' => b"\\\"",
+                c if c < 0x20 || c == 0x7f => b"",
+                _ => continue,
+            };
+            out.extend_from_slice(&valid[start..i]);
+            start = i + 1;
+            if esc.is_empty() {
+                const UHEX: &[u8; 16] = b"0123456789ABCDEF";
+                out.extend_from_slice(b"\\u00");
+                out.push(UHEX[(c >> 4) as usize]);
+                out.push(UHEX[(c & 0xf) as usize]);
+            } else {
+                out.extend_from_slice(esc);
+            }
+        }
+        out.extend_from_slice(&valid[start..]);
+        for _ in chunk.invalid() {
+            out.push(b'.');
+        }
+    }
+    if style == StrStyle::Quoted {
+        out.push(b'"');
+    }
+}
+
+/// Formats a Unix time as T2's headers/log date, `Ddd dd Mmm YYYY HH:MM:SS` in UTC
+/// (e.g. `Mon 23 Nov 2026 18:00:31`), without the zone name.
+pub fn utc_date(sec: i64) -> String {
+    const WD: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MON: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = sec.div_euclid(86_400);
+    let secs = sec.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{} {:02} {} {} {:02}:{:02}:{:02}",
+        WD[days.rem_euclid(7) as usize],
+        d,
+        MON[(m - 1) as usize],
+        y,
+        secs / 3600,
+        (secs / 60) % 60,
+        secs % 60
+    )
+}
+
+/// Proleptic Gregorian (year, month 1..12, day 1..31) of a day count since 1970-01-01.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(v: f64) -> String {
+        let mut o = Vec::new();
+        push_g(&mut o, v, 7);
+        String::from_utf8(o).unwrap()
+    }
+
+    unsafe extern "C" {
+        fn snprintf(buf: *mut u8, n: usize, fmt: *const u8, ...) -> i32;
+    }
+
+    fn c_fmt(fmt: &[u8], v: f64) -> String {
+        let mut buf = [0u8; 512];
+        // SAFETY: fmt is NUL-terminated and takes one double; buf is large enough.
+        let n = unsafe { snprintf(buf.as_mut_ptr(), buf.len(), fmt.as_ptr(), v) };
+        String::from_utf8(buf[..n as usize].to_vec()).unwrap()
+    }
+
+    #[test]
+    fn g_reference_values() {
+        // Values as they appear in T2 output (spec §2.2 and the conformance files).
+        assert_eq!(g(1.0 / 3.0_f32 as f64), "0.3333333");
+        assert_eq!(g(65535.0), "65535");
+        assert_eq!(g(177.8_f32 as f64), "177.8");
+        assert_eq!(g(0.0), "0");
+        assert_eq!(g(-1.0), "-1");
+        assert_eq!(g(1e-5), "1e-05");
+        assert_eq!(g(12345678.0), "1.234568e+07");
+        assert_eq!(g(0.0001), "0.0001");
+        assert_eq!(g(1e100), "1e+100");
+        assert_eq!(g(f64::NAN), "nan");
+        assert_eq!(g(f64::INFINITY), "inf");
+    }
+
+    #[test]
+    fn g_and_f_match_libc() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut vals = vec![
+            0.5,
+            1.5,
+            2.5,
+            0.125,
+            0.375,
+            9999999.5,
+            999999.95,
+            1e-4,
+            9.9999995e-5,
+            123456.5,
+            -0.0,
+        ];
+        for _ in 0..20000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let bits = x;
+            let v = f64::from_bits(bits);
+            if v.is_finite() {
+                vals.push(v);
+            }
+            let f = f32::from_bits((bits >> 32) as u32);
+            if f.is_finite() {
+                vals.push(f as f64);
+            }
+            vals.push((bits % 2_000_000) as f64 / 64.0);
+            vals.push((bits % 1000) as f64 * 10f64.powi((bits % 30) as i32 - 15));
+        }
+        for v in vals {
+            for (prec, cfmt) in [(7usize, &b"%.7g\0"[..]), (1, b"%.1g\0"), (17, b"%.17g\0")] {
+                let mut o = Vec::new();
+                push_g(&mut o, v, prec);
+                assert_eq!(
+                    String::from_utf8(o).unwrap(),
+                    c_fmt(cfmt, v),
+                    "%.{prec}g of {v:e}"
+                );
+            }
+            if v.abs() < 1e30 {
+                let mut o = Vec::new();
+                push_f(&mut o, v, 6);
+                assert_eq!(
+                    String::from_utf8(o).unwrap(),
+                    c_fmt(b"%f\0", v),
+                    "%f of {v:e}"
+                );
+            }
+        }
+    }
+
+    fn ip6(s: &str) -> String {
+        let a: std::net::Ipv6Addr = s.parse().unwrap();
+        let mut o = Vec::new();
+        push_ip6(&mut o, &a.octets());
+        String::from_utf8(o).unwrap()
+    }
+
+    #[test]
+    fn ip6_forms() {
+        // Forms present in the conformance files.
+        assert_eq!(ip6("100b:4322::"), "100b:4322::");
+        assert_eq!(ip6("10::1"), "10::1");
+        assert_eq!(ip6("fe80::2a0:a5ff:fe5b:1c63"), "fe80::2a0:a5ff:fe5b:1c63");
+        assert_eq!(ip6("ff02::1:ff00:1"), "ff02::1:ff00:1");
+        assert_eq!(ip6("::"), "::");
+        assert_eq!(ip6("::1"), "::1");
+        // glibc: IPv4-mapped and IPv4-compatible forms.
+        assert_eq!(ip6("::ffff:1.2.3.4"), "::ffff:1.2.3.4");
+        assert_eq!(ip6("::1.2.3.4"), "::1.2.3.4");
+        assert_eq!(ip6("::ffff:0:0"), "::ffff:0.0.0.0");
+        // A single zero word is not compressed; first of equal runs wins.
+        assert_eq!(ip6("1:0:2:3:4:5:6:7"), "1:0:2:3:4:5:6:7");
+        assert_eq!(ip6("1:0:0:2:0:0:3:4"), "1::2:0:0:3:4");
+        assert_eq!(ip6("1:0:0:2:0:0:0:4"), "1:0:0:2::4");
+        assert_eq!(ip6("2001:db8::"), "2001:db8::");
+        assert_eq!(ip6("0:1::"), "0:1::");
+        assert_eq!(ip6("1::2"), "1::2");
+    }
+
+    unsafe extern "C" {
+        fn inet_ntop(af: i32, src: *const u8, dst: *mut u8, size: u32) -> *const u8;
+    }
+
+    #[test]
+    fn ip6_matches_libc() {
+        let mut x: u64 = 12345;
+        for _ in 0..50000 {
+            let mut a = [0u8; 16];
+            for w in 0..8 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Mostly zero words so that runs are common.
+                let v: u16 = if x % 3 == 0 {
+                    (x >> 20) as u16
+                } else if x % 7 == 0 {
+                    0xffff
+                } else {
+                    0
+                };
+                a[2 * w..2 * w + 2].copy_from_slice(&v.to_be_bytes());
+            }
+            let mut buf = [0u8; 64];
+            // SAFETY: AF_INET6 = 10 on Linux; buffers are large enough.
+            let p = unsafe { inet_ntop(10, a.as_ptr(), buf.as_mut_ptr(), 64) };
+            assert!(!p.is_null());
+            let n = buf.iter().position(|&c| c == 0).unwrap();
+            let mut o = Vec::new();
+            push_ip6(&mut o, &a);
+            assert_eq!(o, &buf[..n], "{a:?}");
+        }
+    }
+
+    #[test]
+    fn strings() {
+        let mut o = Vec::new();
+        push_escaped(
+            &mut o,
+            b"a\"b\\c\n\x01\x7f\xff\xc0\xaf\xc3\xa9",
+            StrStyle::Quoted,
+        );
+        assert_eq!(
+            String::from_utf8(o).unwrap(),
+            "\"a\\\"b\\\\c\\n\\u0001\\u007F...\u{e9}\""
+        );
+        let mut o = Vec::new();
+        push_escaped(&mut o, b"eth:ipv4:tcp", StrStyle::Raw);
+        assert_eq!(o, b"eth:ipv4:tcp");
+    }
+
+    #[test]
+    fn scalars() {
+        let mut o = Vec::new();
+        push_hex(&mut o, 0x0400000000004000, 8);
+        o.push(b' ');
+        push_hex(&mut o, 0x800, 2);
+        o.push(b' ');
+        push_time(&mut o, 1470104373, 25824000);
+        o.push(b' ');
+        push_mac(&mut o, &[0x48, 0xd2, 0x24, 0x63, 0x31, 0x00]);
+        o.push(b' ');
+        push_ip4(&mut o, &[192, 168, 5, 44]);
+        o.push(b' ');
+        push_i64(&mut o, i64::MIN);
+        assert_eq!(
+            String::from_utf8(o).unwrap(),
+            "0x0400000000004000 0x0800 1470104373.025824000 48:d2:24:63:31:00 192.168.5.44 -9223372036854775808"
+        );
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(utc_date(1795456831), "Mon 23 Nov 2026 18:00:31");
+        assert_eq!(utc_date(0), "Thu 01 Jan 1970 00:00:00");
+        assert_eq!(utc_date(951782400), "Tue 29 Feb 2000 00:00:00");
+    }
+}
