@@ -1,1 +1,57 @@
-fn main() {}
+//! `cargo xtask <command>`: project tasks (conformance against the original T2, benchmarks).
+
+mod bench;
+mod common;
+mod compare;
+mod conformance;
+
+const HELP: &str = "\
+cargo xtask <command> [OPTIONS]
+
+Commands:
+  conformance   run t2 over ../shared/pcaps and compare with the original T2's outputs
+  bench         packets/s and peak RSS on the benchmark capture vs. the raw read
+
+`cargo xtask <command> --help` for the options.
+";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let code = match real_main(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("xtask: error: {e:#}");
+            2
+        }
+    };
+    std::process::exit(code);
+}
+
+fn real_main(args: &[String]) -> anyhow::Result<i32> {
+    let Some(cmd) = args.first() else {
+        print!("{HELP}");
+        return Ok(2);
+    };
+    let rest = &args[1..];
+    match cmd.as_str() {
+        "conformance" => match conformance::parse_args(rest)? {
+            Some(o) => conformance::run(o),
+            None => {
+                print!("{}", conformance::HELP);
+                Ok(0)
+            }
+        },
+        "bench" => match bench::parse_args(rest)? {
+            Some(o) => bench::run(o),
+            None => {
+                print!("{}", bench::HELP);
+                Ok(0)
+            }
+        },
+        "-h" | "--help" | "help" => {
+            print!("{HELP}");
+            Ok(0)
+        }
+        other => anyhow::bail!("unknown command {other:?}\n\n{HELP}"),
+    }
+}

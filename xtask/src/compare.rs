@@ -1,0 +1,746 @@
+//! Pure comparison logic of the conformance harness: flow/packet tables cell by cell, end
+//! reports (logs) line by line with the run-dependent lines masked, error messages, and plain
+//! byte comparison. No process spawning here, so everything is unit-testable.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, Read};
+
+use anyhow::{Context, Result};
+
+/// Columns never compared exactly (the reference used a reduced IPv4 geo database).
+pub const GEO_COLUMNS: [&str; 4] = ["srcIPCC", "srcIPOrg", "dstIPCC", "dstIPOrg"];
+
+/// Longest value kept in an example (characters).
+const EXAMPLE_MAX: usize = 100;
+
+// ---------------------------------------------------------------------------------------------
+// Exclusions (NONDETERMINISTIC.tsv)
+// ---------------------------------------------------------------------------------------------
+
+/// What must not be compared for one capture, from the reference's `NONDETERMINISTIC.tsv`.
+#[derive(Debug, Default, Clone)]
+pub struct CaptureExclusions {
+    /// Columns of flows.txt that vary between reference runs.
+    pub flows_cols: HashSet<String>,
+    /// Columns of packets.txt that vary between reference runs.
+    pub packets_cols: HashSet<String>,
+    /// Log line labels (line prefixes after ANSI stripping) that vary between reference runs.
+    pub log_labels: Vec<String>,
+    /// Whole files that vary (e.g. `protocols.txt`): not byte-compared.
+    pub files: HashSet<String>,
+}
+
+/// Parses either format of `NONDETERMINISTIC.tsv`:
+/// * `path  file  varying` (conformance/): `varying` is `N row(s); columns: a,b`,
+///   `lines: label1; label2` or `N line(s)` (whole file);
+/// * `path  columns_varying_between_runs  note` (conformance-basicflow/): flows.txt columns.
+pub fn parse_nondeterministic(text: &str) -> Result<HashMap<String, CaptureExclusions>> {
+    let mut map: HashMap<String, CaptureExclusions> = HashMap::new();
+    let mut lines = text.lines();
+    let Some(header) = lines.next() else {
+        return Ok(map);
+    };
+    let names: Vec<&str> = header.split('\t').collect();
+    let col = |n: &str| names.iter().position(|c| *c == n);
+    let path_i = col("path").context("NONDETERMINISTIC.tsv: no `path` column")?;
+    let file_i = col("file");
+    let varying_i = col("varying");
+    let cols_i = col("columns_varying_between_runs");
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let get = |i: Option<usize>| i.and_then(|i| f.get(i)).map(|s| s.trim()).unwrap_or("");
+        let path = get(Some(path_i)).to_string();
+        let e = map.entry(path).or_default();
+        if let Some(ci) = cols_i {
+            for c in get(Some(ci))
+                .split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+            {
+                e.flows_cols.insert(c.to_string());
+            }
+            continue;
+        }
+        let file = get(file_i);
+        let varying = get(varying_i);
+        if let Some(pos) = varying.find("columns:") {
+            let cols = varying[pos + "columns:".len()..]
+                .split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string);
+            match file {
+                "flows.txt" => e.flows_cols.extend(cols),
+                "packets.txt" => e.packets_cols.extend(cols),
+                _ => {
+                    e.files.insert(file.to_string());
+                }
+            }
+        } else if let Some(rest) = varying.strip_prefix("lines:") {
+            if file == "log.txt" {
+                e.log_labels.extend(
+                    rest.split(';')
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_string),
+                );
+            } else {
+                e.files.insert(file.to_string());
+            }
+        } else if !file.is_empty() {
+            e.files.insert(file.to_string());
+        }
+    }
+    Ok(map)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables (flows.txt, packets.txt)
+// ---------------------------------------------------------------------------------------------
+
+/// One differing cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    /// 1-based data row (header excluded).
+    pub row: u64,
+    pub expected: String,
+    pub got: String,
+}
+
+/// Differences of one column in one capture.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnDiff {
+    pub cells: u64,
+    pub examples: Vec<Example>,
+}
+
+/// Result of comparing one table file against the reference.
+#[derive(Debug, Clone, Default)]
+pub struct TableDiff {
+    pub header_equal: bool,
+    pub ref_rows: u64,
+    pub our_rows: u64,
+    /// Cells compared (both present, column not excluded).
+    pub compared_cells: u64,
+    /// Differing cells per column name.
+    pub columns: HashMap<String, ColumnDiff>,
+    /// Reference columns absent from our header.
+    pub missing_columns: Vec<String>,
+    /// Our columns absent from the reference header.
+    pub extra_columns: Vec<String>,
+}
+
+impl TableDiff {
+    /// All compared cells equal, same row count, same columns.
+    pub fn identical(&self) -> bool {
+        self.header_equal && self.ref_rows == self.our_rows && self.columns.is_empty()
+    }
+    pub fn differing_cells(&self) -> u64 {
+        self.columns.values().map(|c| c.cells).sum()
+    }
+}
+
+fn strip_eol(line: &mut Vec<u8>) {
+    if line.last() == Some(&b'\n') {
+        line.pop();
+    }
+}
+
+fn short(bytes: &[u8]) -> String {
+    let s = String::from_utf8_lossy(bytes);
+    if s.chars().count() > EXAMPLE_MAX {
+        let mut t: String = s.chars().take(EXAMPLE_MAX).collect();
+        t.push('…');
+        t
+    } else {
+        s.into_owned()
+    }
+}
+
+/// Column names of a header line (`%dir<TAB>flowInd...`), leading `%` removed.
+fn header_names(line: &[u8]) -> Vec<String> {
+    let line = line.strip_prefix(b"%").unwrap_or(line);
+    line.split(|&b| b == b'\t')
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect()
+}
+
+/// Compares two tab-separated tables streaming, row by row (by position: order matters in T2)
+/// and cell by cell per column name. `excluded(col)` says which columns are not compared.
+/// At most `max_examples` examples are kept per column.
+pub fn compare_table<R1: BufRead, R2: BufRead>(
+    mut reference: R1,
+    mut ours: R2,
+    excluded: &dyn Fn(&str) -> bool,
+    max_examples: usize,
+) -> Result<TableDiff> {
+    let mut d = TableDiff::default();
+    let mut rl = Vec::with_capacity(4096);
+    let mut ol = Vec::with_capacity(4096);
+    let rn = reference.read_until(b'\n', &mut rl)?;
+    let on = ours.read_until(b'\n', &mut ol)?;
+    strip_eol(&mut rl);
+    strip_eol(&mut ol);
+    if rn == 0 && on == 0 {
+        d.header_equal = true;
+        return Ok(d);
+    }
+    d.header_equal = rn > 0 && on > 0 && rl == ol;
+    let rnames = if rn > 0 {
+        header_names(&rl)
+    } else {
+        Vec::new()
+    };
+    let onames = if on > 0 {
+        header_names(&ol)
+    } else {
+        Vec::new()
+    };
+    // Map by (name, occurrence) so repeated names still pair up.
+    let mut opos: HashMap<(&str, usize), usize> = HashMap::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, n) in onames.iter().enumerate() {
+        let k = seen.entry(n).or_default();
+        opos.insert((n, *k), i);
+        *k += 1;
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut pairs: Vec<(usize, usize, &str)> = Vec::new(); // (ref idx, our idx, name)
+    let mut matched_ours = vec![false; onames.len()];
+    for (i, n) in rnames.iter().enumerate() {
+        let k = seen.entry(n).or_default();
+        let occ = *k;
+        *k += 1;
+        match opos.get(&(n.as_str(), occ)) {
+            Some(&j) => {
+                matched_ours[j] = true;
+                if !excluded(n) {
+                    pairs.push((i, j, n));
+                }
+            }
+            None => d.missing_columns.push(n.clone()),
+        }
+    }
+    d.extra_columns = onames
+        .iter()
+        .zip(&matched_ours)
+        .filter(|(_, m)| !**m)
+        .map(|(n, _)| n.clone())
+        .collect();
+
+    let mut rcells: Vec<(usize, usize)> = Vec::new();
+    let mut ocells: Vec<(usize, usize)> = Vec::new();
+    let split = |line: &[u8], out: &mut Vec<(usize, usize)>| {
+        out.clear();
+        let mut start = 0;
+        for (i, &b) in line.iter().enumerate() {
+            if b == b'\t' {
+                out.push((start, i));
+                start = i + 1;
+            }
+        }
+        out.push((start, line.len()));
+    };
+    let mut row = 0u64;
+    let (mut r_eof, mut o_eof) = (rn == 0, on == 0);
+    loop {
+        rl.clear();
+        ol.clear();
+        let r_has = !r_eof && reference.read_until(b'\n', &mut rl)? > 0;
+        let o_has = !o_eof && ours.read_until(b'\n', &mut ol)? > 0;
+        r_eof |= !r_has;
+        o_eof |= !o_has;
+        if !r_has && !o_has {
+            break;
+        }
+        row += 1;
+        if r_has {
+            d.ref_rows += 1;
+        }
+        if o_has {
+            d.our_rows += 1;
+        }
+        if !(r_has && o_has) {
+            continue; // row count mismatch, reported through ref_rows/our_rows
+        }
+        strip_eol(&mut rl);
+        strip_eol(&mut ol);
+        if rl == ol && d.header_equal {
+            d.compared_cells += pairs.len() as u64;
+            continue;
+        }
+        split(&rl, &mut rcells);
+        split(&ol, &mut ocells);
+        for &(i, j, name) in &pairs {
+            let rv = rcells.get(i).map(|&(a, b)| &rl[a..b]);
+            let ov = ocells.get(j).map(|&(a, b)| &ol[a..b]);
+            d.compared_cells += 1;
+            if rv != ov {
+                let c = d.columns.entry(name.to_string()).or_default();
+                c.cells += 1;
+                if c.examples.len() < max_examples {
+                    c.examples.push(Example {
+                        row,
+                        expected: rv.map(short).unwrap_or_else(|| "<missing cell>".into()),
+                        got: ov.map(short).unwrap_or_else(|| "<missing cell>".into()),
+                    });
+                }
+            }
+        }
+    }
+    Ok(d)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Logs (end report)
+// ---------------------------------------------------------------------------------------------
+
+/// Removes ANSI escape sequences (CSI `ESC [ ... final`, and two-byte `ESC x`).
+pub fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if c != '\x1b' {
+            out.push(c);
+            continue;
+        }
+        if it.next() == Some('[') {
+            for c in it.by_ref() {
+                if ('\x40'..='\x7e').contains(&c) {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Label of a log line: the text before its first `": "` (two segments when the first is a
+/// single word such as a plugin name: `basicStats: Biggest L2 flow talker`); lines without
+/// `": "` are their own label with numbers replaced by `N`.
+pub fn line_label(line: &str) -> String {
+    let t = line.trim();
+    let mut parts = t.splitn(3, ": ");
+    let first = parts.next().unwrap_or("");
+    let label = match (parts.next(), parts.next()) {
+        (None, _) => match t.split_once('=') {
+            Some((k, _)) => k.trim().to_string(),
+            None => t.to_string(),
+        },
+        (Some(second), Some(_)) if !first.contains(' ') || is_tag_word(first) => {
+            format!("{first}: {second}")
+        }
+        _ => first.trim().to_string(),
+    };
+    // Tokens that are numbers (start with a digit) become `N`.
+    let words: Vec<&str> = label
+        .split(' ')
+        .map(|w| {
+            if w.starts_with(|c: char| c.is_ascii_digit()) {
+                "N"
+            } else {
+                w
+            }
+        })
+        .collect();
+    words.join(" ").chars().take(70).collect()
+}
+
+/// `[INF] macRecorder` style first segments count as one word.
+fn is_tag_word(s: &str) -> bool {
+    let s = s.trim();
+    (s.starts_with("[INF] ") || s.starts_with("[WRN] ") || s.starts_with("[ERR] "))
+        && !s[6..].contains(' ')
+}
+
+/// Normalised log: ANSI stripped, run-dependent lines replaced by `<label>: <masked>`.
+/// `mask_dump_duration` masks `Total dump duration` (runs that read no packet).
+pub fn normalize_log(text: &str, mask_dump_duration: bool, extra_labels: &[String]) -> Vec<String> {
+    text.lines()
+        .map(|raw| {
+            let line = strip_ansi(raw);
+            let t = line.trim();
+            let masked = |label: &str| format!("{label}: <masked>");
+            if t.starts_with("Tranalyzer ") && t.contains("PID:") {
+                masked("Tranalyzer banner (PID)")
+            } else if t.starts_with("Date:") {
+                masked("Date")
+            } else if t.starts_with("Finished processing. Elapsed time:") {
+                masked("Finished processing. Elapsed time")
+            } else if t.starts_with("Finished unloading flow memory. Time:") {
+                masked("Finished unloading flow memory. Time")
+            } else if t.starts_with("Memory usage:") {
+                masked("Memory usage")
+            } else if mask_dump_duration && t.starts_with("Total dump duration:") {
+                masked("Total dump duration")
+            } else if t.contains("IPv4 Ver:") && t.contains("subnet ranges loaded") {
+                masked("[INF] IPv4 Ver")
+            } else if t.contains("IPv6 Ver:") && t.contains("subnet ranges loaded") {
+                masked("[INF] IPv6 Ver")
+            } else if t.contains("macRecorder") && t.contains("records loaded") {
+                masked("[INF] macRecorder (records loaded)")
+            } else if let Some(l) = extra_labels.iter().find(|l| t.starts_with(l.as_str())) {
+                masked(l)
+            } else {
+                line.trim_end().to_string()
+            }
+        })
+        .collect()
+}
+
+/// Line differences of one log, per label.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LabelDiff {
+    /// Line present in both with another value.
+    pub differs: u64,
+    /// Reference line absent from ours.
+    pub missing: u64,
+    /// Our line absent from the reference.
+    pub extra: u64,
+    /// First example: (expected, got).
+    pub example: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LogDiff {
+    pub labels: HashMap<String, LabelDiff>,
+}
+
+impl LogDiff {
+    pub fn identical(&self) -> bool {
+        self.labels.is_empty()
+    }
+}
+
+fn hash_line(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
+/// Pairs of equal lines (LCS); falls back to positional matching for huge logs.
+fn lcs_pairs(a: &[String], b: &[String]) -> Vec<(usize, usize)> {
+    let (n, m) = (a.len(), b.len());
+    if n.saturating_mul(m) > 4_000_000 {
+        return (0..n.min(m))
+            .filter(|&i| a[i] == b[i])
+            .map(|i| (i, i))
+            .collect();
+    }
+    let ha: Vec<u64> = a.iter().map(|s| hash_line(s)).collect();
+    let hb: Vec<u64> = b.iter().map(|s| hash_line(s)).collect();
+    let w = m + 1;
+    let mut t = vec![0u32; (n + 1) * w];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            t[i * w + j] = if ha[i] == hb[j] && a[i] == b[j] {
+                t[(i + 1) * w + j + 1] + 1
+            } else {
+                t[(i + 1) * w + j].max(t[i * w + j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < n && j < m {
+        if ha[i] == hb[j] && a[i] == b[j] {
+            out.push((i, j));
+            i += 1;
+            j += 1;
+        } else if t[(i + 1) * w + j] >= t[i * w + j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+/// Compares two normalised logs: equal lines are aligned (LCS); in each gap, lines with the
+/// same label are paired as "differs", the rest are "missing" (reference only) or "extra".
+pub fn compare_log(reference: &[String], ours: &[String]) -> LogDiff {
+    let mut d = LogDiff::default();
+    let pairs = lcs_pairs(reference, ours);
+    let mut gaps = Vec::new();
+    let (mut pi, mut pj) = (0, 0);
+    for &(i, j) in pairs
+        .iter()
+        .chain(std::iter::once(&(reference.len(), ours.len())))
+    {
+        if i > pi || j > pj {
+            gaps.push((pi..i, pj..j));
+        }
+        pi = i + 1;
+        pj = j + 1;
+    }
+    for (rr, or) in gaps {
+        let mut ours_left: Vec<(String, &String)> =
+            ours[or].iter().map(|l| (line_label(l), l)).collect();
+        for rline in &reference[rr] {
+            let label = line_label(rline);
+            let e = d.labels.entry(label.clone()).or_default();
+            if let Some(k) = ours_left.iter().position(|(l, _)| *l == label) {
+                let (_, oline) = ours_left.remove(k);
+                e.differs += 1;
+                e.example
+                    .get_or_insert_with(|| (rline.clone(), oline.clone()));
+            } else {
+                e.missing += 1;
+                e.example
+                    .get_or_insert_with(|| (rline.clone(), "<missing>".into()));
+            }
+        }
+        for (label, oline) in ours_left {
+            let e = d.labels.entry(label).or_default();
+            e.extra += 1;
+            e.example
+                .get_or_insert_with(|| ("<absent>".into(), oline.clone()));
+        }
+    }
+    d
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error messages and plain files
+// ---------------------------------------------------------------------------------------------
+
+/// The reference error message matches when each of its (ANSI-stripped, trimmed, non-empty)
+/// lines appears as a line of our stderr.
+pub fn error_message_matches(reference: &str, our_stderr: &str) -> bool {
+    let ours: HashSet<String> = strip_ansi(our_stderr)
+        .lines()
+        .map(|l| l.trim().to_string())
+        .collect();
+    let want: Vec<String> = strip_ansi(reference)
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    !want.is_empty() && want.iter().all(|l| ours.contains(l))
+}
+
+/// First line of a message, ANSI stripped (for examples).
+pub fn first_line(s: &str) -> String {
+    let s = strip_ansi(s);
+    let l = s
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("<empty>");
+    short(l.as_bytes())
+}
+
+/// Byte comparison; on difference returns the 1-based first differing line and both lines.
+pub fn compare_bytes<R1: Read, R2: Read>(
+    reference: R1,
+    ours: R2,
+) -> Result<Option<(u64, String, String)>> {
+    let mut r = std::io::BufReader::new(reference);
+    let mut o = std::io::BufReader::new(ours);
+    let (mut rl, mut ol) = (Vec::new(), Vec::new());
+    let mut n = 0u64;
+    loop {
+        rl.clear();
+        ol.clear();
+        let a = r.read_until(b'\n', &mut rl)?;
+        let b = o.read_until(b'\n', &mut ol)?;
+        if a == 0 && b == 0 {
+            return Ok(None);
+        }
+        n += 1;
+        if rl != ol {
+            let show = |v: &Vec<u8>, eof: bool| {
+                if eof {
+                    "<end of file>".to_string()
+                } else {
+                    let mut v = v.clone();
+                    strip_eol(&mut v);
+                    short(&v)
+                }
+            };
+            return Ok(Some((n, show(&rl, a == 0), show(&ol, b == 0))));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HDR: &str = "%dir\tflowInd\tsrcIP\tsrcIPCC\tdstPort\n";
+
+    fn table(rows: &[&str]) -> String {
+        let mut s = HDR.to_string();
+        for r in rows {
+            s.push_str(r);
+            s.push('\n');
+        }
+        s
+    }
+
+    fn cmp(a: &str, b: &str, excl: &[&str]) -> TableDiff {
+        let ex: Vec<String> = excl.iter().map(|s| s.to_string()).collect();
+        compare_table(
+            a.as_bytes(),
+            b.as_bytes(),
+            &|c| ex.iter().any(|e| e == c),
+            5,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn identical_tables() {
+        let t = table(&["A\t1\t10.0.0.1\t07\t80", "B\t1\t10.0.0.2\t07\t1234"]);
+        let d = cmp(&t, &t, &[]);
+        assert!(d.identical());
+        assert_eq!(d.ref_rows, 2);
+        assert_eq!(d.compared_cells, 10);
+    }
+
+    #[test]
+    fn one_mutated_cell_gives_exactly_one_difference() {
+        let a = table(&["A\t1\t10.0.0.1\t07\t80", "B\t1\t10.0.0.2\t07\t1234"]);
+        let b = table(&["A\t1\t10.0.0.1\t07\t80", "B\t1\t10.0.0.2\t07\t1235"]);
+        let d = cmp(&a, &b, &[]);
+        assert!(!d.identical());
+        assert_eq!(d.differing_cells(), 1);
+        assert_eq!(d.columns.len(), 1);
+        let c = &d.columns["dstPort"];
+        assert_eq!(
+            c.examples,
+            vec![Example {
+                row: 2,
+                expected: "1234".into(),
+                got: "1235".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn excluded_columns_and_row_counts() {
+        let a = table(&["A\t1\t10.0.0.1\t07\t80"]);
+        let b = table(&["A\t1\t10.0.0.1\tus\t80"]);
+        assert!(cmp(&a, &b, &["srcIPCC"]).identical());
+        assert!(!cmp(&a, &b, &[]).identical());
+        let c = table(&["A\t1\t10.0.0.1\t07\t80", "B\t1\t10.0.0.2\t07\t1234"]);
+        let d = cmp(&a, &c, &[]);
+        assert!(!d.identical());
+        assert_eq!((d.ref_rows, d.our_rows), (1, 2));
+        assert_eq!(d.differing_cells(), 0);
+    }
+
+    #[test]
+    fn columns_matched_by_name() {
+        let a = table(&["A\t1\t10.0.0.1\t07\t80"]);
+        let b = "%dir\tsrcIP\tflowInd\tdstPort\tnew\nA\t10.0.0.1\t1\t80\tx\n";
+        let d = cmp(&a, b, &[]);
+        assert!(!d.header_equal);
+        assert_eq!(d.missing_columns, vec!["srcIPCC".to_string()]);
+        assert_eq!(d.extra_columns, vec!["new".to_string()]);
+        assert_eq!(d.differing_cells(), 0);
+    }
+
+    #[test]
+    fn empty_files() {
+        assert!(cmp("", "", &[]).identical());
+        assert!(!cmp(HDR, "", &[]).identical());
+    }
+
+    #[test]
+    fn nondeterministic_formats() {
+        let a = "path\tfile\tvarying\nx.pcap\tflows.txt\t1 row(s); columns: dstMac,srcMac_dstMac_numP\n\
+                 x.pcap\tlog.txt\tlines: basicStats: Biggest L2 flow talker; Total dump duration\n\
+                 x.pcap\tprotocols.txt\t1 line(s)\n";
+        let m = parse_nondeterministic(a).unwrap();
+        let e = &m["x.pcap"];
+        assert!(e.flows_cols.contains("dstMac") && e.flows_cols.contains("srcMac_dstMac_numP"));
+        assert_eq!(
+            e.log_labels,
+            vec!["basicStats: Biggest L2 flow talker", "Total dump duration"]
+        );
+        assert!(e.files.contains("protocols.txt"));
+        let b = "path\tcolumns_varying_between_runs\tnote\ny.pcap\thdrDesc,srcMac,ethType\tnote\n";
+        let m = parse_nondeterministic(b).unwrap();
+        assert_eq!(m["y.pcap"].flows_cols.len(), 3);
+    }
+
+    #[test]
+    fn ansi_and_labels() {
+        let l = "\x1b[1;34m[INF]\x1b[0m \x1b[0;34mIPv4 flows\x1b[0m";
+        assert_eq!(strip_ansi(l), "[INF] IPv4 flows");
+        assert_eq!(
+            line_label("Number of processed packets: 1723 (1.72 K)"),
+            "Number of processed packets"
+        );
+        assert_eq!(
+            line_label("basicStats: Biggest L2 flow talker: 00:11: 3"),
+            "basicStats: Biggest L2 flow talker"
+        );
+        assert_eq!(
+            line_label("Dump start: 1470104373.025824000 sec (Tue 02 Aug 2016 02:19:33 GMT)"),
+            "Dump start"
+        );
+        assert_eq!(line_label("[WRN] 3 fragments"), "[WRN] N fragments");
+        assert_eq!(
+            line_label("Aggregated flowStat=0x0c0010000200c000"),
+            "Aggregated flowStat"
+        );
+        assert_eq!(
+            line_label("[WRN] IPv4/6 packet fragmentation"),
+            "[WRN] IPv4/6 packet fragmentation"
+        );
+        assert_eq!(
+            line_label("[WRN] snapL2Length: 48 - snapL3Length: 48 - IP length in header: 12376"),
+            "[WRN] snapL2Length: N - snapL3Length"
+        );
+        assert_eq!(
+            line_label("Number of processed A    flows: 24 [53.33%]"),
+            "Number of processed A    flows"
+        );
+    }
+
+    #[test]
+    fn log_masking_and_diff() {
+        let r = "Tranalyzer 0.9.3 (Anteater), Cobra. PID: 1, Prio: 0, SID: 666\nDate: 1 sec\n\
+                 Number of processed packets: 10\nNumber of processed bytes: 100\nMemory usage: 0.01 GB [0.06%]\n\
+                 Total dump duration: 5 sec\n";
+        let o = "Tranalyzer 0.9.3 (Anteater), Cobra. PID: 2, Prio: 0, SID: 666\nDate: 2 sec\n\
+                 Number of processed packets: 11\n[WRN] extra\nMemory usage: 0.02 GB [0.07%]\n\
+                 Total dump duration: 6 sec\n";
+        let d = compare_log(&normalize_log(r, true, &[]), &normalize_log(o, true, &[]));
+        assert_eq!(d.labels.len(), 3, "{:?}", d.labels);
+        assert_eq!(d.labels["Number of processed packets"].differs, 1);
+        assert_eq!(d.labels["Number of processed bytes"].missing, 1);
+        assert_eq!(d.labels["[WRN] extra"].extra, 1);
+        let d = compare_log(&normalize_log(r, false, &[]), &normalize_log(r, false, &[]));
+        assert!(d.identical());
+        let d = compare_log(&normalize_log(r, false, &[]), &normalize_log(o, false, &[]));
+        assert_eq!(d.labels["Total dump duration"].differs, 1);
+    }
+
+    #[test]
+    fn error_messages() {
+        let r =
+            "\x1b[1;31m[ERR]\x1b[0m \x1b[0;31mUnsupported link-layer type: SLIP [SLIP/8]\x1b[0m\n";
+        assert!(error_message_matches(
+            r,
+            "[ERR] Unsupported link-layer type: SLIP [SLIP/8]\n"
+        ));
+        assert!(!error_message_matches(r, "[ERR] something else\n"));
+    }
+
+    #[test]
+    fn bytes() {
+        assert_eq!(compare_bytes(&b"a\nb\n"[..], &b"a\nb\n"[..]).unwrap(), None);
+        assert_eq!(
+            compare_bytes(&b"a\nb\n"[..], &b"a\nc\n"[..]).unwrap(),
+            Some((2, "b".into(), "c".into()))
+        );
+        assert_eq!(
+            compare_bytes(&b"a\n"[..], &b"a\nc\n"[..]).unwrap(),
+            Some((2, "<end of file>".into(), "c".into()))
+        );
+    }
+}
