@@ -187,6 +187,7 @@ fn main() {
                 wirelen: p.header.len,
                 linktype: lt,
                 data: p.data,
+                raw_ts: (0, 0),
             };
             dis.dissect(&raw, &mut out, &mut log);
             let Some(r) = refl.get(&n) else {

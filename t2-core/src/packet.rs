@@ -19,6 +19,10 @@ pub struct RawPacket<'a> {
     pub linktype: u32,
     /// Captured bytes (`data.len()` is the caplen).
     pub data: &'a [u8],
+    /// The timestamp exactly as libpcap computed it (`tv_sec`, fraction in ns). For broken
+    /// files the fraction may be negative or >= 1e9; the original prints it as is in the
+    /// report's `Dump start/stop` lines, which `ts` cannot represent.
+    pub raw_ts: (i64, i64),
 }
 
 /// Maximum length of a header description (`T2_HDRDESC_LEN`).

@@ -355,8 +355,16 @@ fn is_tag_word(s: &str) -> bool {
 
 /// Normalised log: ANSI stripped, run-dependent lines replaced by `<label>: <masked>`.
 /// `mask_dump_duration` masks `Total dump duration` (runs that read no packet).
+/// Lines that only describe the original's data files (subnet databases, MAC vendor table) are
+/// dropped on both sides: they say which database was loaded, not what the capture holds, and
+/// our databases are other ones (see docs/divergences.md).
 pub fn normalize_log(text: &str, mask_dump_duration: bool, extra_labels: &[String]) -> Vec<String> {
     text.lines()
+        .filter(|raw| {
+            let t = strip_ansi(raw);
+            !((t.contains("IPv4 Ver:") || t.contains("IPv6 Ver:")) && t.contains("subnet ranges loaded")
+                || t.contains("macRecorder") && t.contains("records loaded"))
+        })
         .map(|raw| {
             let line = strip_ansi(raw);
             let t = line.trim();

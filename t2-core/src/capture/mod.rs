@@ -491,6 +491,7 @@ impl Capture {
             wirelen: m.wirelen,
             linktype: f.dlt(),
             data: &f.src.data()[m.off..m.off + m.caplen as usize],
+            raw_ts: (m.sec, m.frac),
         }))
     }
 
@@ -508,6 +509,7 @@ impl Capture {
                     wirelen: m.wirelen,
                     linktype: dlt,
                     data: l.data(),
+                    raw_ts: (m.sec, m.frac),
                 }))
             }
             None => Ok(None),

@@ -13,6 +13,7 @@ fn run(linktype: u32, bytes: &[u8]) -> Dissected {
         wirelen: bytes.len() as u32,
         linktype,
         data: bytes,
+        raw_ts: (0, 0),
     };
     d.dissect(&pkt, &mut out, &mut log);
     out
@@ -107,6 +108,7 @@ fn snapped_ipv4_sets_l3snaplength() {
         wirelen: 300,
         linktype: 101,
         data: &b,
+        raw_ts: (0, 0),
     };
     d.dissect(&pkt, &mut out, &mut log);
     assert_ne!(out.abi.status & fs::L3SNAPLENGTH, 0);
@@ -178,6 +180,7 @@ fn random_bytes_never_panic() {
             wirelen,
             linktype: lt,
             data: &buf[..len],
+            raw_ts: (0, 0),
         };
         d.dissect(&pkt, &mut out, &mut log);
         assert!(out.hdr_desc_len < HDRDESC_LEN_CHECK);

@@ -71,7 +71,8 @@ pub fn date(sec: i64) -> String {
     )
 }
 
-/// ` (1d 9h 46m 12s)` for durations of a minute or more, else empty.
+/// ` (1d 9h 46m 12s)` for durations of a minute or more (only the units that are not zero),
+/// else empty.
 pub fn duration_words(sec: u64) -> String {
     if sec < 60 {
         return String::new();
@@ -80,16 +81,9 @@ pub fn duration_words(sec: u64) -> String {
     let (d, r) = (r / 86_400, r % 86_400);
     let (h, r) = (r / 3600, r % 3600);
     let (m, s) = (r / 60, r % 60);
-    let mut out = String::from(" (");
-    let mut started = false;
-    for (v, u) in [(y, "y"), (d, "d"), (h, "h"), (m, "m")] {
-        if v > 0 || started {
-            let _ = write!(out, "{v}{u} ");
-            started = true;
-        }
-    }
-    let _ = write!(out, "{s}s)");
-    out
+    let parts: Vec<String> =
+        [(y, "y"), (d, "d"), (h, "h"), (m, "m"), (s, "s")].iter().filter(|(v, _)| *v > 0).map(|(v, u)| format!("{v}{u}")).collect();
+    format!(" ({})", parts.join(" "))
 }
 
 /// The original's dump duration: stop − start with the seconds difference wrapped to 32 bits
@@ -112,7 +106,7 @@ pub struct CoreCounters {
     pub raw_bytes: u64,
     pub pad_bytes: u64,
     pub bytes_on_wire: u64,
-    pub packets_no_flow: u64,
+    pub l2_packets: u64,
     pub a_packets: u64,
     pub b_packets: u64,
     pub a_bytes: u64,
@@ -126,6 +120,9 @@ pub struct CoreCounters {
     pub autopilot_flows: u64,
     pub first_ts: Option<T2Time>,
     pub last_ts: T2Time,
+    /// libpcap's raw (sec, fraction) of the first and last packet.
+    pub first_raw: (i64, i64),
+    pub last_raw: (i64, i64),
     pub global_status: u64,
 }
 
@@ -174,17 +171,19 @@ impl FlowSection<'_> {
         if duration > 0.0 {
             let _ = writeln!(out, "Number of processed total packets/s: {}", fnum(c.packets as f64 / duration));
             let _ = writeln!(out, "Number of processed A+B   packets/s: {}", fnum(ab_pkts / duration));
-            let _ = writeln!(out, "Number of processed A     packets/s: {}", fnum(c.a_packets as f64 / duration));
-            if b > 0 {
+            if c.a_packets > 0 {
+                let _ = writeln!(out, "Number of processed A     packets/s: {}", fnum(c.a_packets as f64 / duration));
+            }
+            if c.b_packets > 0 {
                 let _ = writeln!(out, "Number of processed   B   packets/s: {}", fnum(c.b_packets as f64 / duration));
             }
         }
         out.push_str(TILDES);
         if duration > 0.0 {
             let _ = writeln!(out, "<Number of processed flows/s>: {}", fnum(c.flows as f64 / duration));
-            let bw = (c.bytes_on_wire as f64 * 8.0 / duration).round();
+            let bw = (c.bytes_on_wire as f64 * 8.0 / duration).trunc();
             let _ = writeln!(out, "<Bandwidth>: {}", bandwidth(bw));
-            let raw = (c.raw_bytes as f64 * 8.0 / duration).round();
+            let raw = (c.raw_bytes as f64 * 8.0 / duration).trunc();
             let _ = writeln!(out, "<Raw bandwidth>: {}", bandwidth(raw));
         }
         let _ = writeln!(
@@ -235,6 +234,8 @@ mod tests {
         assert_eq!(duration_words(121572), " (1d 9h 46m 12s)");
         assert_eq!(duration_words(184280863), " (5y 307d 21h 7m 43s)");
         assert_eq!(duration_words(8), "");
+        assert_eq!(duration_words(60), " (1m)");
+        assert_eq!(duration_words(1_901_908), " (22d 18m 28s)");
         let d = dump_duration(T2Time { sec: 4294934285, nsec: 999999000, _pad: 0 }, T2Time { sec: 1545335295, nsec: 999999000, _pad: 0 });
         assert_eq!(ts(d), "1545368306.000000000");
     }

@@ -113,6 +113,9 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
         log.raw(EQUALS);
         log.plain(&format!("Date: {} sec ({} UTC)", ts(start_time), date(start_time.sec as i64)));
         log.inf(&format!("Creating flows for {core_desc}"));
+        if cap.is_pcapng() {
+            log.wrn(crate::capture::PCAPNG_WARNING);
+        }
         for r in &refused {
             log.err(&r.message);
         }
@@ -255,10 +258,12 @@ impl Engine {
         let now = raw.ts;
         if self.counters.first_ts.is_none() {
             self.counters.first_ts = Some(now);
+            self.counters.first_raw = raw.raw_ts;
             let mut log = self.host.state.log.borrow_mut();
-            log.plain(&format!("Dump start: {} sec ({} GMT)", ts(now), date(now.sec as i64)));
+            log.plain(&format!("Dump start: {} sec ({} GMT)", raw_ts(raw.raw_ts), date(raw.raw_ts.0)));
         }
         self.counters.last_ts = now;
+        self.counters.last_raw = raw.raw_ts;
         self.force_terminations();
         self.cycle_timeouts(now);
 
@@ -267,7 +272,6 @@ impl Engine {
         c.raw_bytes += raw.wirelen as u64;
         c.bytes += raw.data.len() as u64;
         if raw.data.is_empty() {
-            c.packets_no_flow += 1;
             let n = c.packets;
             self.host.state.log.borrow_mut().wrn(&format!("No data available for packet {n}"));
             return;
@@ -284,21 +288,33 @@ impl Engine {
         d.abi.ts = now;
         d.abi.pkt_no = self.counters.packets;
         d.bind(raw.data);
-        self.counters.pad_bytes += d.abi.pad_len as u64;
-        self.counters.bytes_on_wire += if d.bytes_on_wire > 0 { d.bytes_on_wire } else { raw.wirelen as u64 };
+        // Bytes on the wire as the original estimates them (L2 header + IP length): the frame
+        // without its Ethernet padding.
+        self.counters.bytes_on_wire +=
+            if d.bytes_on_wire > 0 { d.bytes_on_wire } else { (raw.wirelen as u64).saturating_sub(d.abi.pad_len as u64) };
 
-        match d.kind {
+        let with_flow = match d.kind {
             FlowKind::Ip => self.ip_packet(d, now),
-            FlowKind::Layer2 if self.eth_activate > 0 => self.l2_packet(d, now),
+            FlowKind::Layer2 if self.eth_activate > 0 => {
+                if d.abi.status & L3_IPVX == 0 {
+                    self.counters.l2_packets += 1;
+                }
+                self.l2_packet(d, now)
+            }
             _ => {
                 self.host.on_layer2(&d.abi, T2_FLOW_NONE);
-                self.counters.packets_no_flow += 1;
+                false
             }
+        };
+        if with_flow {
+            // Padding counts for packets that reached a flow (as in the original's report).
+            self.counters.pad_bytes += d.abi.pad_len as u64;
         }
         self.counters.global_status |= d.abi.status;
     }
 
-    fn ip_packet(&mut self, d: &mut Dissected, now: T2Time) {
+    /// Returns whether the packet was assigned to a flow.
+    fn ip_packet(&mut self, d: &mut Dissected, now: T2Time) -> bool {
         let a = &d.abi;
         let mut key = FlowKey {
             src_ip: a.src_ip,
@@ -345,8 +361,7 @@ impl Engine {
             Lookup::Created(s) => s,
             Lookup::Full => {
                 self.host.on_layer2(&d.abi, T2_FLOW_NONE);
-                self.counters.packets_no_flow += 1;
-                return;
+                return false;
             }
         };
         if d.frag.is_fragment && d.frag.offset == 0 && d.frag.more {
@@ -362,9 +377,11 @@ impl Engine {
         self.update_flow(slot, d, now);
         self.host.on_layer4(&d.abi, slot as u64);
         self.count_ab(slot, d);
+        true
     }
 
-    fn l2_packet(&mut self, d: &mut Dissected, now: T2Time) {
+    /// Returns whether the packet was assigned to a flow.
+    fn l2_packet(&mut self, d: &mut Dissected, now: T2Time) -> bool {
         self.host.on_layer2(&d.abi, T2_FLOW_NONE);
         let key = FlowKey {
             src_mac: d.src_mac,
@@ -383,14 +400,12 @@ impl Engine {
                 self.host.on_new_flow(&d.abi, s as u64);
                 s
             }
-            Lookup::Full => {
-                self.counters.packets_no_flow += 1;
-                return;
-            }
+            Lookup::Full => return false,
         };
         self.update_flow(slot, d, now);
         self.host.on_layer2(&d.abi, slot as u64);
         self.count_ab(slot, d);
+        true
     }
 
     /// Status, last-seen time and padding of the flow after a packet.
@@ -487,11 +502,12 @@ impl Engine {
         let c = &self.counters;
         let mut out = String::with_capacity(4096);
         let duration = match c.first_ts {
-            Some(first) => {
-                let d = dump_duration(first, c.last_ts);
-                let _ = writeln!(out, "Dump stop : {} sec ({} GMT)", ts(c.last_ts), date(c.last_ts.sec as i64));
-                let _ = writeln!(out, "Total dump duration: {} sec{}", ts(d), duration_words(d.sec));
-                d.sec as f64 + d.nsec as f64 * 1e-9
+            Some(_) => {
+                let (sec, frac) = raw_duration(c.first_raw, c.last_raw);
+                let _ = writeln!(out, "Dump stop : {} sec ({} GMT)", raw_ts(c.last_raw), date(c.last_raw.0));
+                let words = if frac >= 0 { duration_words(sec as u64) } else { String::new() };
+                let _ = writeln!(out, "Total dump duration: {sec}.{frac:09} sec{words}");
+                sec as f64 + frac as f64 * 1e-9
             }
             None => 0.0,
         };
@@ -515,18 +531,18 @@ impl Engine {
         }
         let pk = self.dissector.counters();
         let total = c.packets as f64;
-        for (n, label) in [
-            (pk.l2_pkts, "L2"),
-            (pk.ipv4_pkts, "IPv4"),
-            (pk.ipv6_pkts, "IPv6"),
-            (pk.ipvx_pkts, "IPvX"),
-        ] {
+        let kinds = [(c.l2_packets, "L2"), (pk.ipv4_pkts, "IPv4"), (pk.ipv6_pkts, "IPv6"), (pk.ipvx_pkts, "IPvX")];
+        for (n, label) in kinds {
             if n > 0 {
                 let _ = writeln!(out, "Number of {label} packets: {} {}", num(n), pct(n as f64, total));
             }
         }
-        if c.packets_no_flow > 0 {
-            let _ = writeln!(out, "Number of packets without flow: {} {}", num(c.packets_no_flow), pct(c.packets_no_flow as f64, total));
+        // The original derives this line from its per-kind counters: whatever the four lines
+        // above do not cover, and nothing when none of them is printed.
+        let covered: u64 = kinds.iter().map(|k| k.0).sum();
+        let no_flow = if covered > 0 { c.packets.saturating_sub(covered) } else { 0 };
+        if no_flow > 0 {
+            let _ = writeln!(out, "Number of packets without flow: {} {}", num(no_flow), pct(no_flow as f64, total));
         }
         let ab = (c.a_packets + c.b_packets) as f64;
         let abb = (c.a_bytes + c.b_bytes) as f64;
@@ -555,14 +571,36 @@ impl Engine {
             self.dissector.write_protocol_report(&mut log, c.packets, c.bytes);
         }
         out.push_str(TILDES);
-        FlowSection { c, a_flows: self.flows.a_flows, b_flows: self.flows.b_flows, max_live: self.flows.max_live, capacity: self.flows.capacity() }
-            .write(&mut out, duration);
+        if c.flows > 0 {
+            FlowSection { c, a_flows: self.flows.a_flows, b_flows: self.flows.b_flows, max_live: self.flows.max_live, capacity: self.flows.capacity() }
+                .write(&mut out, duration);
+        } else {
+            out.push_str(TILDES);
+        }
         let _ = writeln!(out, "Memory usage: {:.2} GB [{:.2}%]", peak_rss_gb(), peak_rss_gb() / total_ram_gb() * 100.0);
         let _ = writeln!(out, "Aggregated flowStat=0x{:016x}", c.global_status);
         let mut log = self.host.state.log.borrow_mut();
         log.raw(&out);
         crate::dissect::write_status_summary(c.global_status, &mut log);
     }
+}
+
+/// `<sec>.<fraction>` as the original prints a libpcap timestamp (a broken fraction stays
+/// negative or oversized).
+fn raw_ts(t: (i64, i64)) -> String {
+    format!("{}.{:09}", t.0, t.1)
+}
+
+/// The dump duration from raw timestamps: one borrow from the seconds when the fraction is
+/// negative, seconds kept in 32 bits (both as the original computes it).
+fn raw_duration(start: (i64, i64), stop: (i64, i64)) -> (u32, i64) {
+    let mut sec = stop.0.wrapping_sub(start.0);
+    let mut frac = stop.1 - start.1;
+    if frac < 0 {
+        frac += 1_000_000_000;
+        sec -= 1;
+    }
+    (sec as u32, frac)
 }
 
 /// Terminates a flow and its opposite: the non-inverted member is printed first (`dir` A), the
