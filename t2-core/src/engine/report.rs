@@ -6,25 +6,17 @@
 use std::fmt::Write as _;
 use t2_abi::T2Time;
 
-/// ` (x.xx K|M|G|T|P|E)` for values ≥ 1024, else empty. The unit follows powers of 1024 but
-/// the divisor is a power of 1000, as in the original.
-pub fn hr_suffix(v: f64) -> String {
-    if !(v >= 1024.0) || !v.is_finite() {
-        return String::new();
-    }
-    let idx = ((v.log2() / 10.0).floor() as usize).min(6);
-    const UNITS: [&str; 7] = ["", "K", "M", "G", "T", "P", "E"];
-    format!(" ({:.2} {})", v / 1000f64.powi(idx as i32), UNITS[idx])
-}
+use crate::fmt::hr_suffix;
 
 /// `N (x.xx K)`.
 pub fn num(v: u64) -> String {
-    format!("{v}{}", hr_suffix(v as f64))
+    format!("{v}{}", hr_suffix(v))
 }
 
-/// `x.xx (y.yy K)`.
+/// `x.xx (y.yy K)`: the value rounded to 2 decimals, the suffix computed from its integer
+/// part, as the original does (`2195.0092` prints `2195.01 (2.19 K)`).
 pub fn fnum(v: f64) -> String {
-    format!("{v:.2}{}", hr_suffix(v))
+    format!("{v:.2}{}", hr_suffix(v as u64))
 }
 
 /// `[p.pp%]` of `part` in `total` (0 when total is 0).
@@ -38,37 +30,9 @@ pub fn ts(t: T2Time) -> String {
     format!("{}.{:09}", t.sec, t.nsec)
 }
 
-/// Days since 1970-01-01 → (year, month 1..12, day 1..31) in the proleptic Gregorian calendar.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
 /// `Ddd dd Mmm YYYY HH:MM:SS` of a UTC time in seconds.
 pub fn date(sec: i64) -> String {
-    const WD: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MON: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let days = sec.div_euclid(86_400);
-    let rem = sec.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{} {:02} {} {} {:02}:{:02}:{:02}",
-        WD[days.rem_euclid(7) as usize],
-        d,
-        MON[(m - 1) as usize],
-        y,
-        rem / 3600,
-        (rem / 60) % 60,
-        rem % 60
-    )
+    t2_plugin::fmt::utc_date(sec)
 }
 
 /// ` (1d 9h 46m 12s)` for durations of a minute or more (only the units that are not zero),
@@ -181,9 +145,9 @@ impl FlowSection<'_> {
         out.push_str(TILDES);
         if duration > 0.0 {
             let _ = writeln!(out, "<Number of processed flows/s>: {}", fnum(c.flows as f64 / duration));
-            let bw = (c.bytes_on_wire as f64 * 8.0 / duration).trunc();
+            let bw = c.bytes_on_wire as f64 * 8.0 / duration;
             let _ = writeln!(out, "<Bandwidth>: {}", bandwidth(bw));
-            let raw = (c.raw_bytes as f64 * 8.0 / duration).trunc();
+            let raw = c.raw_bytes as f64 * 8.0 / duration;
             let _ = writeln!(out, "<Raw bandwidth>: {}", bandwidth(raw));
         }
         let _ = writeln!(
@@ -203,10 +167,13 @@ impl FlowSection<'_> {
     }
 }
 
-/// `N b/s (x.xx Mb/s)`.
+/// `N b/s (x.xx Mb/s)`: the rate rounded, the suffix from its integer part.
 pub fn bandwidth(bps: f64) -> String {
-    let s = hr_suffix(bps);
-    if s.is_empty() { format!("{bps:.0} b/s") } else { format!("{bps:.0} b/s{}b/s)", &s[..s.len() - 1]) }
+    let s = hr_suffix(bps as u64);
+    match s.strip_suffix(')') {
+        Some(head) => format!("{bps:.0} b/s{head}b/s)"),
+        None => format!("{bps:.0} b/s"),
+    }
 }
 
 pub const DASHES: &str = "--------------------------------------------------------------------------------\n";
@@ -225,6 +192,10 @@ mod tests {
         assert_eq!(fnum(2409.69), "2409.69 (2.41 K)");
         assert_eq!(bandwidth(1065805.0), "1065805 b/s (1.07 Mb/s)");
         assert_eq!(bandwidth(0.0), "0 b/s");
+        assert_eq!(bandwidth(834645.669), "834646 b/s (834.64 Kb/s)");
+        assert_eq!(bandwidth(3500799999.9999995), "3500800000 b/s (3.50 Gb/s)");
+        assert_eq!(fnum(19.0 / 0.008656), "2195.01 (2.19 K)");
+        assert_eq!(fnum(1155.27), "1155.27 (1.16 K)");
     }
 
     #[test]

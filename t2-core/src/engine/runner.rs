@@ -218,7 +218,13 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
             cap.next_packet(&mut log)
         };
         match next {
-            Ok(Some(raw)) => engine.packet(&raw, &mut d),
+            Ok(Some(mut raw)) => {
+                // The original keeps packet seconds in 32 bits: a capture with timestamps
+                // past 2106 (or garbage ones) shows the low 32 bits everywhere.
+                raw.ts.sec &= 0xffff_ffff;
+                raw.raw_ts.0 = raw.raw_ts.0 as u32 as i64;
+                engine.packet(&raw, &mut d)
+            }
             Ok(None) => break,
             Err(e) => {
                 capture_error = Some(e.to_string());
