@@ -70,9 +70,8 @@ struct Node {
     prev: u32, // toward the tail (older)
     next: u32, // toward the head (newer)
     key: FlowKey,
-    /// IPv4 identification of the previous packet (DUPIPID), valid when `has_ip_id`.
+    /// IPv4 identification last recorded (DUPIPID); 0 until the flow's second packet.
     last_ip_id: u16,
-    has_ip_id: bool,
     /// Number of fragment-map entries pointing at this flow.
     pending_frags: u16,
     live: bool,
@@ -94,7 +93,6 @@ const EMPTY_NODE: Node = Node {
         l4_proto: 0,
     },
     last_ip_id: 0,
-    has_ip_id: false,
     pending_frags: 0,
     live: false,
 };
@@ -343,13 +341,12 @@ impl FlowTable {
         self.link_at_head(slot);
     }
 
-    /// Records the IPv4 ID of a packet of the flow; returns true when it repeats the previous
-    /// packet's non-zero ID (T2's `DUPIPID`).
+    /// Records the IPv4 ID of a packet of the flow; returns true when it repeats the previously
+    /// recorded non-zero ID (T2's `DUPIPID`).
     pub fn note_ip_id(&mut self, slot: u32, id: u16) -> bool {
         let n = &mut self.nodes[slot as usize];
-        let dup = n.has_ip_id && id != 0 && n.last_ip_id == id;
+        let dup = id != 0 && n.last_ip_id == id;
         n.last_ip_id = id;
-        n.has_ip_id = true;
         dup
     }
 

@@ -349,9 +349,14 @@ impl Engine {
         let later_fragment = d.frag.is_fragment && d.frag.offset != 0;
         let mut lookup = None;
         if later_fragment {
-            lookup = self.flows.frag_lookup(&fk, !d.frag.more).map(Lookup::Found);
+            // Later IPv4 fragments join the first fragment's flow through the fragment map. The
+            // original never finds later IPv6 fragments there: they go through the normal
+            // lookup with ports 0, flagged as headless and unfinished.
+            if key.ip_ver == 4 {
+                lookup = self.flows.frag_lookup(&fk, !d.frag.more).map(Lookup::Found);
+            }
             if lookup.is_none() {
-                d.abi.status |= IPV4_FRAG_HDSEQ_ERR;
+                d.abi.status |= IPV4_FRAG_HDSEQ_ERR | IPV4_FRAG_PENDING;
             }
         }
         let base = if key.ip_ver == 6 { L2_IPV6 } else { L2_IPV4 };
@@ -370,10 +375,13 @@ impl Engine {
                 return false;
             }
         };
-        if d.frag.is_fragment && d.frag.offset == 0 && d.frag.more {
+        if key.ip_ver == 4 && d.frag.is_fragment && d.frag.offset == 0 && d.frag.more {
             self.flows.frag_insert(fk, slot);
         }
-        if key.ip_ver == 4 && self.flows.note_ip_id(slot, d.abi.ip_id as u16) && matches!(lookup, Lookup::Found(_)) {
+        // Consecutive duplicate IP ID. The packet that creates a flow does not record its ID
+        // (the original compares from the second packet on: a flow of two identical packets
+        // is not flagged).
+        if key.ip_ver == 4 && matches!(lookup, Lookup::Found(_)) && self.flows.note_ip_id(slot, d.abi.ip_id as u16) {
             d.abi.status |= DUPIPID;
         }
         if let Lookup::Created(s) = lookup {
