@@ -1,2 +1,3 @@
 mod all_captures;
 mod e2e;
+mod plugin_loading;

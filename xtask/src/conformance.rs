@@ -899,6 +899,15 @@ fn build_report(results: &[CaptureResult], opts: &Opts, header: &str) -> Report 
         let v: Vec<String> = results.iter().filter_map(pred).collect();
         if !v.is_empty() {
             s.push_str(&format!("\n## {title} ({})\n\n", v.len()));
+            // The full list goes to `T2_CONF_LIST` (a file) when set; the report keeps 25.
+            if let Some(path) = std::env::var_os("T2_CONF_LIST") {
+                use std::io::Write as _;
+                if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+                    for l in &v {
+                        let _ = writeln!(f, "{title}: {l}");
+                    }
+                }
+            }
             for l in v.iter().take(25) {
                 s.push_str(&format!("- {l}\n"));
             }

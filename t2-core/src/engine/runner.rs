@@ -360,13 +360,18 @@ impl Engine {
             }
         }
         let base = if key.ip_ver == 6 { L2_IPV6 } else { L2_IPV4 };
+        // A later fragment found through the fragment map leaves the flow's LRU position as it
+        // was (the original only moves flows found by their key).
+        let via_frag_map = lookup.is_some();
         let lookup = match lookup {
             Some(l) => l,
             None => self.lookup_or_create(key, now, base, d.tcp_flags & 0x12 == 0x12),
         };
         let slot = match lookup {
             Lookup::Found(s) => {
-                self.flows.touch(s);
+                if !via_frag_map {
+                    self.flows.touch(s);
+                }
                 s
             }
             Lookup::Created(s) => s,
