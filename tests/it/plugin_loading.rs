@@ -555,7 +555,6 @@ fn entry_returning_no_descriptor_is_refused() {
 /// Every refusal says what to do; this one does not (see the report of the plugin loading
 /// tests): "'150_cfix.so': the plugin entry returned no descriptor".
 #[test]
-#[ignore = "loader: the null-descriptor refusal (engine/host.rs) gives no remedy (remove or rebuild the plugin)"]
 fn entry_returning_no_descriptor_says_what_to_do() {
     let msg = refused_variant(
         "pl-null2",
@@ -736,7 +735,6 @@ fn c_plugin_failing_in_each_callback_is_contained() {
 /// flow file: either its column is written empty in every row, or it is disabled/refused and
 /// its column left out; every flow is written either way.
 #[test]
-#[ignore = "host bug: Host::terminate skips plugins without on_flow_terminate, so their declared columns get no value, every record is shorter than the schema, txtSink fails on the first record and the flow file has no rows"]
 fn column_declared_without_on_flow_terminate_does_not_lose_the_flows() {
     let plugins = plugin_dir("pl-noterm");
     cc(plugins.path(), "150_cfix.so", &["-DFIX_NO_TERMINATE"]);

@@ -226,7 +226,8 @@ fn load_one(path: &Path, state: *const HostState, index: usize, loaded: &[Plugin
         Err(_) => {
             std::mem::forget(lib);
             return Err(format!(
-                "'{fname}' is not a t2 plugin (no symbol {T2_ENTRY_SYMBOL}; it may have been built for another major ABI version or for the original Tranalyzer2). Remove it from the plugin folder or rebuild it with 't2build NAME'"
+                "'{fname}' is not a t2 plugin (no symbol {T2_ENTRY_SYMBOL}; it may have been built for another major ABI version or for the original Tranalyzer2). Remove it from the plugin folder or rebuild it with 't2build {}'",
+                plugin_name_of(fname.strip_suffix(".so").unwrap_or(&fname)).unwrap_or("NAME")
             ));
         }
     };
@@ -234,20 +235,20 @@ fn load_one(path: &Path, state: *const HostState, index: usize, loaded: &[Plugin
     let dp = unsafe { entry() };
     // Libraries are never unloaded (thread-local destructors make dlclose unsafe).
     std::mem::forget(lib);
+    let stem_name = plugin_name_of(fname.strip_suffix(".so").unwrap_or(&fname)).unwrap_or("NAME").to_string();
+    let fix = format!("rebuild it with 't2build {stem_name}' or remove it with 't2build -u {stem_name}'");
     if dp.is_null() {
-        return Err(format!("'{fname}': the plugin entry returned no descriptor"));
+        return Err(format!("'{fname}': the plugin entry returned no descriptor; {fix}"));
     }
     // Read the frozen prefix first.
     // SAFETY: every descriptor starts with the frozen fields (magic, major, minor, size).
     let (magic, major, minor, size) = unsafe { ((*dp).magic, (*dp).abi_major, (*dp).abi_minor, (*dp).size) };
     if magic != T2_ABI_MAGIC {
-        return Err(format!(
-            "'{fname}' is not a t2 plugin (bad magic 0x{magic:08x}). Remove it from the plugin folder or rebuild it with 't2build NAME'"
-        ));
+        return Err(format!("'{fname}' is not a t2 plugin (bad magic 0x{magic:08x}). Remove it from the plugin folder or {fix}"));
     }
     if major != T2_ABI_MAJOR {
         return Err(format!(
-            "'{fname}' was built for plugin ABI {major}.{minor}, but this t2 speaks ABI {T2_ABI_MAJOR}.{T2_ABI_MINOR}: rebuild the plugin against this version ('t2build NAME')"
+            "'{fname}' was built for plugin ABI {major}.{minor}, but this t2 speaks ABI {T2_ABI_MAJOR}.{T2_ABI_MINOR}: rebuild the plugin against this version ('t2build {stem_name}')"
         ));
     }
     if minor > T2_ABI_MINOR {
@@ -257,7 +258,7 @@ fn load_one(path: &Path, state: *const HostState, index: usize, loaded: &[Plugin
     }
     const V1_0_SIZE: u32 = T2PluginDescriptor::CURRENT_SIZE; // minor 0 is the first
     if size < V1_0_SIZE {
-        return Err(format!("'{fname}': descriptor too small ({size} bytes, ABI 1.0 needs {V1_0_SIZE}); rebuild it with 't2build NAME'"));
+        return Err(format!("'{fname}': descriptor too small ({size} bytes, ABI 1.0 needs {V1_0_SIZE}); {fix}"));
     }
     // SAFETY: size checked: the plugin's descriptor covers every field of ABI 1.0.
     let d: T2PluginDescriptor = unsafe { *dp };
@@ -266,13 +267,13 @@ fn load_one(path: &Path, state: *const HostState, index: usize, loaded: &[Plugin
     let version = unsafe { d.version.to_str() }.unwrap_or("").to_string();
     let deps_s = unsafe { d.dependencies.to_str() }.unwrap_or("").to_string();
     if name.is_empty() || name.len() > 31 {
-        return Err(format!("'{fname}': invalid plugin name (1 to 31 characters)"));
+        return Err(format!("'{fname}': invalid plugin name (1 to 31 characters); {fix}"));
     }
     if version.len() > 15 {
-        return Err(format!("'{fname}': plugin version longer than 15 characters"));
+        return Err(format!("'{fname}': plugin version longer than 15 characters; {fix}"));
     }
     if d.vtable.init.is_none() || d.vtable.finalize.is_none() {
-        return Err(format!("'{fname}': plugin '{name}' lacks init or finalize; rebuild it with 't2build {name}'"));
+        return Err(format!("'{fname}': plugin '{name}' lacks init or finalize; {fix}"));
     }
     if let Some(p) = loaded.iter().find(|p| p.name == name) {
         return Err(format!(
@@ -348,7 +349,9 @@ pub fn load_plugins(dir: &Path, whitelist: Option<&[String]>, state: *const Host
 fn checked(p: &mut Plugin, state: &HostState, what: &str, status: T2Status) {
     if status != T2_OK && p.disabled.is_none() {
         let why = if status == T2_PANIC { "panicked" } else { "failed" };
-        let msg = format!("plugin '{}' {why} in {what}; it is disabled for the rest of the run and its columns are left empty", p.name);
+        // After the flows are written (report, finalize) there are no columns left to empty.
+        let columns = if matches!(what, "report" | "finalize") { "" } else { " and its columns are left empty" };
+        let msg = format!("plugin '{}' {why} in {what}; it is disabled for the rest of the run{columns}", p.name);
         state.log.borrow_mut().err(&msg);
         p.disabled = Some(format!("{why} in {what}"));
     }
@@ -358,6 +361,9 @@ fn checked(p: &mut Plugin, state: &HostState, what: &str, status: T2Status) {
 pub struct Host {
     pub state: Box<HostState>,
     pub plugins: Vec<Plugin>,
+    /// Type strings of each plugin's declared columns (filled after `init`), to write empty
+    /// values for a disabled plugin without walking the whole schema per flow.
+    pub column_types: Vec<Vec<Box<str>>>,
 }
 
 impl Host {
@@ -380,6 +386,18 @@ impl Host {
         }
         self.state.phase.set(Phase::Running);
         let _ = self.state.schema();
+        self.column_types = (0..self.plugins.len())
+            .map(|i| self.state.columns.borrow().iter().filter(|c| c.plugin == Some(i)).map(|c| c.type_.clone()).collect())
+            .collect();
+        for (p, cols) in self.plugins.iter().zip(&self.column_types) {
+            if p.vt.on_flow_terminate.is_none() && !cols.is_empty() && p.disabled.is_none() {
+                self.state.log.borrow_mut().wrn(&format!(
+                    "plugin '{}' declares {} column(s) but has no on_flow_terminate: they will stay empty",
+                    p.name,
+                    cols.len()
+                ));
+            }
+        }
         for p in self.plugins.iter_mut() {
             if let (Some(f), true) = (p.vt.on_start, p.active()) {
                 // SAFETY: instance created by init.
@@ -433,12 +451,8 @@ impl Host {
     pub fn terminate(&mut self, slot: u64, rec: &mut Vec<u8>) {
         for i in 0..self.plugins.len() {
             let p = &mut self.plugins[i];
-            if p.vt.on_flow_terminate.is_none() {
-                continue;
-            }
             let start = rec.len();
-            if p.disabled.is_none() {
-                let f = p.vt.on_flow_terminate.expect("checked");
+            if let (Some(f), None) = (p.vt.on_flow_terminate, &p.disabled) {
                 let mut ob = T2OutBuf { host: rec as *mut Vec<u8> as *mut c_void };
                 // SAFETY: ob points at `rec` for the duration of the call.
                 let st = unsafe { f(p.instance, slot, &mut ob) };
@@ -446,10 +460,12 @@ impl Host {
                     checked(p, &self.state, "on_flow_terminate", st);
                 }
             }
-            if p.disabled.is_some() {
+            // A plugin without the callback writes nothing: its declared columns (if any) get
+            // their empty values, as a disabled plugin's do.
+            if p.disabled.is_some() || p.vt.on_flow_terminate.is_none() {
                 rec.truncate(start);
-                for c in self.state.columns.borrow().iter().filter(|c| c.plugin == Some(i)) {
-                    super::empty::push_empty(&c.type_, rec);
+                for ty in &self.column_types[i] {
+                    super::empty::push_empty(ty, rec);
                 }
             }
         }

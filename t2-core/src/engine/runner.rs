@@ -91,7 +91,7 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
 
     let whitelist = read_whitelist(config)?;
     let (plugins, refused) = host::load_plugins(&config.plugin_dir, whitelist.as_deref(), state_ptr);
-    let mut host = Host { state, plugins };
+    let mut host = Host { state, plugins, column_types: Vec::new() };
 
     let core = &config.core;
     let capacity64 = core.hash_base.saturating_mul(config.hash_factor.max(1) as u64);
