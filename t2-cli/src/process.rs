@@ -31,8 +31,9 @@ extern "C" fn on_signal(sig: libc::c_int) {
     }
 }
 
-/// Installs [`on_signal`] for SIGINT and SIGTERM (`SA_RESTART`: reads are not interrupted, the
-/// engine notices the counters at the next packet).
+/// Installs [`on_signal`] for SIGINT and SIGTERM, without `SA_RESTART`: a read blocked on a
+/// pipe or terminal returns `EINTR`, so the capture layer sees the stop request at once instead
+/// of waiting for more input (the engine then flushes every open flow).
 pub fn install_signal_handlers() -> Result<()> {
     for sig in [libc::SIGINT, libc::SIGTERM] {
         // SAFETY: a zeroed sigaction is a valid "no flags, empty mask" value; the handler is an
@@ -40,7 +41,7 @@ pub fn install_signal_handlers() -> Result<()> {
         let rc = unsafe {
             let mut sa: libc::sigaction = std::mem::zeroed();
             sa.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
-            sa.sa_flags = libc::SA_RESTART;
+            sa.sa_flags = 0;
             libc::sigemptyset(&mut sa.sa_mask);
             libc::sigaction(sig, &sa, std::ptr::null_mut())
         };

@@ -133,14 +133,19 @@ impl Source {
     }
 }
 
-/// `fread`: loop until `out` is full or the end of input (sticky, as glibc's stdio).
+/// `fread`: loop until `out` is full or the end of input (sticky, as glibc's stdio). A read
+/// interrupted by SIGINT/SIGTERM ends the input, so a run reading a pipe can be stopped.
 fn read_full(r: &mut dyn Read, out: &mut [u8], eof: &mut bool) -> io::Result<usize> {
     let mut done = 0;
     while done < out.len() && !*eof {
         match r.read(&mut out[done..]) {
             Ok(0) => *eof = true,
             Ok(k) => done += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                if crate::config::stop_requested() {
+                    *eof = true;
+                }
+            }
             Err(e) => return Err(e),
         }
     }
