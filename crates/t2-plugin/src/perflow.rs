@@ -3,21 +3,36 @@
 use crate::host::{FlowIndex, Host};
 use t2_abi::T2Exported;
 
-/// A `Vec<T>` with one entry per flow slot (`flow_capacity` of them), indexed by the flow
-/// index the callbacks receive. Call [`PerFlow::reset`] in `on_new_flow`.
+/// One entry per flow slot (`flow_capacity` of them), indexed by the flow index the callbacks
+/// receive. Call [`PerFlow::reset`] in `on_new_flow`.
 ///
-/// Indexing out of range panics (the shim turns that into a disabled plugin); use
+/// The storage is reserved for the full capacity up front (so its address never changes) but
+/// entries are written only when a slot is first used: the host hands out slots from 0 upward,
+/// so memory follows the number of flows in memory at once, not the capacity (262144 × `-f`).
+/// A slot not used yet reads as `T::default()`.
+///
+/// Indexing beyond the capacity panics (the shim turns that into a disabled plugin); use
 /// [`PerFlow::get`] where an index may be foreign.
 #[derive(Clone, Debug)]
 pub struct PerFlow<T> {
     items: Vec<T>,
+    capacity: usize,
+    default: T,
 }
 
 impl<T: Default + Clone> PerFlow<T> {
     /// `capacity` default entries.
     pub fn new(capacity: u64) -> Self {
-        PerFlow {
-            items: vec![T::default(); capacity as usize],
+        let capacity = capacity as usize;
+        PerFlow { items: Vec::with_capacity(capacity), capacity, default: T::default() }
+    }
+
+    /// Makes slots `..=flow` exist (within the reserved capacity: never reallocates).
+    #[inline]
+    fn grow_to(&mut self, flow: usize) {
+        if flow >= self.items.len() {
+            assert!(flow < self.capacity, "flow index {flow} beyond the flow capacity {}", self.capacity);
+            self.items.resize(flow + 1, self.default.clone());
         }
     }
 
@@ -29,54 +44,96 @@ impl<T: Default + Clone> PerFlow<T> {
     /// Resets the entry of `flow` to `T::default()` and returns it.
     #[inline]
     pub fn reset(&mut self, flow: FlowIndex) -> &mut T {
+        self.grow_to(flow as usize);
         let e = &mut self.items[flow as usize];
         *e = T::default();
         e
     }
-}
 
-impl<T> PerFlow<T> {
-    /// Number of slots.
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
-    #[inline]
-    pub fn get(&self, flow: FlowIndex) -> Option<&T> {
-        self.items.get(flow as usize)
-    }
-
-    #[inline]
-    pub fn get_mut(&mut self, flow: FlowIndex) -> Option<&mut T> {
-        self.items.get_mut(flow as usize)
-    }
-
-    /// The storage as an exportable array (see [`crate::Init::export_data`]). The pointer stays
-    /// valid as long as this `PerFlow` lives and is not reallocated (it never grows).
+    /// The storage as an exportable array (see [`crate::Init::export_data`]): every slot is
+    /// written first, so importers may read any index below `count`. The pointer stays valid as
+    /// long as this `PerFlow` lives (the storage never moves).
     pub fn exported(&mut self) -> T2Exported {
+        if self.capacity > 0 {
+            self.grow_to(self.capacity - 1);
+        }
         T2Exported {
             base: self.items.as_mut_ptr() as *mut core::ffi::c_void,
             stride: std::mem::size_of::<T>(),
             count: self.items.len(),
         }
     }
-}
 
-impl<T> std::ops::Index<FlowIndex> for PerFlow<T> {
-    type Output = T;
     #[inline]
-    fn index(&self, flow: FlowIndex) -> &T {
-        &self.items[flow as usize]
+    pub fn get_mut(&mut self, flow: FlowIndex) -> Option<&mut T> {
+        if (flow as usize) < self.capacity {
+            self.grow_to(flow as usize);
+        }
+        self.items.get_mut(flow as usize)
     }
 }
 
-impl<T> std::ops::IndexMut<FlowIndex> for PerFlow<T> {
+impl<T> PerFlow<T> {
+    /// Number of slots (the flow capacity).
+    pub fn len(&self) -> usize {
+        self.capacity
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.capacity == 0
+    }
+
+    #[inline]
+    pub fn get(&self, flow: FlowIndex) -> Option<&T> {
+        let f = flow as usize;
+        if f < self.items.len() {
+            Some(&self.items[f])
+        } else if f < self.capacity {
+            Some(&self.default)
+        } else {
+            None
+        }
+    }
+}
+
+impl<T: Default + Clone> std::ops::Index<FlowIndex> for PerFlow<T> {
+    type Output = T;
+    #[inline]
+    fn index(&self, flow: FlowIndex) -> &T {
+        match self.get(flow) {
+            Some(v) => v,
+            None => panic!("flow index {flow} beyond the flow capacity {}", self.capacity),
+        }
+    }
+}
+
+impl<T: Default + Clone> std::ops::IndexMut<FlowIndex> for PerFlow<T> {
     #[inline]
     fn index_mut(&mut self, flow: FlowIndex) -> &mut T {
-        &mut self.items[flow as usize]
+        let cap = self.capacity;
+        match self.get_mut(flow) {
+            Some(v) => v,
+            None => panic!("flow index {flow} beyond the flow capacity {cap}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PerFlow;
+
+    #[test]
+    fn slots_appear_on_first_use_without_moving() {
+        let mut p: PerFlow<u32> = PerFlow::new(10);
+        assert_eq!(p.len(), 10);
+        assert_eq!(p[7], 0, "an unused slot reads as the default");
+        *p.reset(3) = 5;
+        let base = p.items.as_ptr();
+        *p.reset(9) = 7;
+        p[8] += 1;
+        assert_eq!((p[3], p[8], p[9]), (5, 1, 7));
+        assert_eq!(base, p.items.as_ptr(), "storage never moves");
+        assert!(p.get(10).is_none());
+        assert_eq!(p.exported().count, 10);
     }
 }

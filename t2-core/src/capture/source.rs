@@ -14,6 +14,10 @@ pub(crate) enum Source {
         map: Option<memmap2::Mmap>,
         pos: usize,
         cur: Range<usize>,
+        /// Pages below this offset were handed back to the kernel (see `release_behind`).
+        released: usize,
+        /// Page tables are populated up to this offset (see `populate_ahead`).
+        populated: usize,
     },
     Stream {
         reader: Box<dyn Read + Send>,
@@ -41,6 +45,8 @@ impl Source {
             map,
             pos: 0,
             cur: 0..0,
+            released: 0,
+            populated: 0,
         })
     }
 
@@ -58,9 +64,11 @@ impl Source {
     /// `n` only at the end of the input).
     pub(crate) fn fill(&mut self, n: usize) -> io::Result<usize> {
         match self {
-            Source::Map { map, pos, cur } => {
+            Source::Map { map, pos, cur, released, populated } => {
                 let len = map.as_ref().map_or(0, |m| m.len());
                 let k = n.min(len - *pos);
+                release_behind(map.as_ref(), released, *pos);
+                populate_ahead(map.as_ref(), populated, *pos + k);
                 *cur = *pos..*pos + k;
                 *pos += k;
                 Ok(k)
@@ -131,6 +139,43 @@ impl Source {
             }
         }
     }
+}
+
+/// Hands the pages of a read-only file mapping that lie behind `upto` back to the kernel, in
+/// steps of `RELEASE_STEP`, so the process's resident memory follows what it is reading rather
+/// than the size of the file (the pages stay in the page cache; nothing is re-read unless
+/// touched again, and the readers only move forward).
+fn release_behind(map: Option<&memmap2::Mmap>, released: &mut usize, upto: usize) {
+    const RELEASE_STEP: usize = 8 << 20;
+    let Some(m) = map else { return };
+    if upto < *released + 2 * RELEASE_STEP {
+        return;
+    }
+    let end = (upto - RELEASE_STEP) & !(RELEASE_STEP - 1);
+    if end > *released {
+        // SAFETY: MADV_DONTNEED on a shared read-only file mapping only drops our page-table
+        // entries; the range lies entirely behind every slice this source has handed out and
+        // will hand out (readers never go back), so no live reference sees changed memory.
+        let _ = unsafe { m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, *released, end - *released) };
+        *released = end;
+    }
+}
+
+/// Maps the next window of the file into the page tables in one call (`MADV_POPULATE_READ`,
+/// Linux 5.14+; silently skipped elsewhere) instead of taking one page fault per few pages.
+fn populate_ahead(map: Option<&memmap2::Mmap>, populated: &mut usize, upto: usize) {
+    const WINDOW: usize = 4 << 20;
+    const MADV_POPULATE_READ: libc::c_int = 22;
+    let Some(m) = map else { return };
+    if upto + WINDOW / 2 <= *populated || *populated >= m.len() {
+        return;
+    }
+    let start = (*populated).max(upto & !4095);
+    let end = (start + WINDOW).min(m.len());
+    // SAFETY: the range lies inside the mapping; MADV_POPULATE_READ only faults pages in.
+    let rc = unsafe { libc::madvise(m.as_ptr().add(start) as *mut libc::c_void, end - start, MADV_POPULATE_READ) };
+    // On kernels without it, stop trying (plain page faults do the work).
+    *populated = if rc == 0 { end } else { usize::MAX };
 }
 
 /// `fread`: loop until `out` is full or the end of input (sticky, as glibc's stdio). A read

@@ -145,9 +145,14 @@ pub enum Lookup {
 /// The flow table.
 pub struct FlowTable {
     flows: FlowArray,
-    /// Nodes 0..capacity are flows; capacity.. are sentinels.
+    /// Nodes of flow slots, grown as slots are first used (node ids `0..capacity`).
     nodes: Vec<Node>,
+    /// Sentinel nodes (node ids `capacity..`).
+    sentinels: Vec<Node>,
+    /// Freed slots, reused last-freed first.
     free: Vec<u32>,
+    /// Slots never used yet start here (so slots are handed out 0, 1, 2, ... as T2 does).
+    fresh: u32,
     map: HashMap<FlowKey, u32>,
     frags: HashMap<FragKey, u32>,
     head: u32,
@@ -167,14 +172,14 @@ impl FlowTable {
     /// A table for `capacity` flows with the default timeout registered.
     pub fn new(capacity: u32, default_timeout: f32) -> FlowTable {
         let cap = capacity as usize;
-        let mut nodes = Vec::with_capacity(cap + 8);
-        nodes.resize(cap, EMPTY_NODE);
-        // LIFO free list handing out 0, 1, 2, ... first.
-        let free: Vec<u32> = (0..capacity).rev().collect();
+        // Nothing per slot is touched before it is used: memory follows the flows in memory
+        // at once, not the capacity.
         let mut t = FlowTable {
             flows: FlowArray::new(cap),
-            nodes,
-            free,
+            nodes: Vec::new(),
+            sentinels: Vec::new(),
+            free: Vec::new(),
+            fresh: 0,
             map: HashMap::new(),
             frags: HashMap::new(),
             head: NIL,
@@ -209,8 +214,8 @@ impl FlowTable {
         if self.handlers.iter().any(|h| h.timeout == timeout) {
             return;
         }
-        let sentinel = self.nodes.len() as u32;
-        self.nodes.push(EMPTY_NODE);
+        let sentinel = self.capacity + self.sentinels.len() as u32;
+        self.sentinels.push(EMPTY_NODE);
         // A new sentinel starts at the tail: every flow is head-ward of it.
         self.link_at_tail(sentinel);
         self.handlers.push(Handler { timeout, sentinel });
@@ -247,7 +252,7 @@ impl FlowTable {
     }
 
     pub fn is_live(&self, slot: u32) -> bool {
-        (slot as usize) < self.nodes.len() && slot < self.capacity && self.nodes[slot as usize].live
+        (slot as usize) < self.nodes.len() && self.nodes[slot as usize].live
     }
 
     pub fn lookup(&self, key: &FlowKey) -> Option<u32> {
@@ -259,7 +264,15 @@ impl FlowTable {
     /// T2's direction heuristic (spec §1.4). `syn_ack` is true for a TCP packet with SYN and ACK.
     pub fn create(&mut self, key: FlowKey, ts: T2Time, timeout: f32, base_status: u64, syn_ack: bool) -> Option<u32> {
         use t2_abi::flow_stat::{L3FLOWINVERT, LANDATTACK};
-        let slot = self.free.pop()?;
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None if self.fresh < self.capacity => {
+                self.fresh += 1;
+                self.nodes.push(EMPTY_NODE);
+                self.fresh - 1
+            }
+            None => return None,
+        };
         self.map.insert(key, slot);
         let node = &mut self.nodes[slot as usize];
         *node = EMPTY_NODE;
@@ -329,7 +342,7 @@ impl FlowTable {
 
     /// Whether a slot is free.
     pub fn has_free_slot(&self) -> bool {
-        !self.free.is_empty()
+        !self.free.is_empty() || self.fresh < self.capacity
     }
 
     /// Moves a flow to the LRU head (it just saw a packet).
@@ -404,7 +417,7 @@ impl FlowTable {
             if cur < self.capacity {
                 out.push(cur);
             }
-            cur = self.nodes[cur as usize].next;
+            cur = self.node(cur).next;
         }
         out
     }
@@ -416,7 +429,7 @@ impl FlowTable {
             if cur < self.capacity {
                 return Some(cur);
             }
-            cur = self.nodes[cur as usize].next;
+            cur = self.node(cur).next;
         }
         None
     }
@@ -427,23 +440,23 @@ impl FlowTable {
     pub fn expired(&mut self, now: T2Time, mut emit: impl FnMut(&mut FlowTable, u32)) {
         for h in 0..self.handlers.len() {
             let Handler { timeout, sentinel } = self.handlers[h];
-            let mut cur = self.nodes[sentinel as usize].next;
+            let mut cur = self.node(sentinel).next;
             let mut stop = NIL;
             while cur != NIL {
                 if cur >= self.capacity {
                     // Another handler's sentinel: step over it.
-                    cur = self.nodes[cur as usize].next;
+                    cur = self.node(cur).next;
                     continue;
                 }
                 if idle(now, self.flow(cur).last_seen) < timeout {
                     stop = cur;
                     break;
                 }
-                let mut next = self.nodes[cur as usize].next;
+                let mut next = self.node(cur).next;
                 if self.pair_expired(now, cur) {
                     let opp = self.flow(cur).opposite;
                     if opp != T2_FLOW_NONE && opp as u32 == next {
-                        next = self.nodes[next as usize].next;
+                        next = self.node(next).next;
                     }
                     emit(self, cur);
                     // `emit` removed cur and its opposite; `next` is still live unless emit
@@ -476,26 +489,26 @@ impl FlowTable {
     }
 
     fn unlink(&mut self, n: u32) {
-        let Node { prev, next, .. } = self.nodes[n as usize];
+        let Node { prev, next, .. } = *self.node(n);
         if prev != NIL {
-            self.nodes[prev as usize].next = next;
+            self.node_mut(prev).next = next;
         } else if self.tail == n {
             self.tail = next;
         }
         if next != NIL {
-            self.nodes[next as usize].prev = prev;
+            self.node_mut(next).prev = prev;
         } else if self.head == n {
             self.head = prev;
         }
-        self.nodes[n as usize].prev = NIL;
-        self.nodes[n as usize].next = NIL;
+        self.node_mut(n).prev = NIL;
+        self.node_mut(n).next = NIL;
     }
 
     fn link_at_head(&mut self, n: u32) {
-        self.nodes[n as usize].prev = self.head;
-        self.nodes[n as usize].next = NIL;
+        self.node_mut(n).prev = self.head;
+        self.node_mut(n).next = NIL;
         if self.head != NIL {
-            self.nodes[self.head as usize].next = n;
+            self.node_mut(self.head).next = n;
         } else {
             self.tail = n;
         }
@@ -503,10 +516,10 @@ impl FlowTable {
     }
 
     fn link_at_tail(&mut self, n: u32) {
-        self.nodes[n as usize].next = self.tail;
-        self.nodes[n as usize].prev = NIL;
+        self.node_mut(n).next = self.tail;
+        self.node_mut(n).prev = NIL;
         if self.tail != NIL {
-            self.nodes[self.tail as usize].prev = n;
+            self.node_mut(self.tail).prev = n;
         } else {
             self.head = n;
         }
@@ -515,15 +528,25 @@ impl FlowTable {
 
     /// Links `n` immediately tail-ward of `at`.
     fn link_before(&mut self, n: u32, at: u32) {
-        let prev = self.nodes[at as usize].prev;
-        self.nodes[n as usize].prev = prev;
-        self.nodes[n as usize].next = at;
-        self.nodes[at as usize].prev = n;
+        let prev = self.node(at).prev;
+        self.node_mut(n).prev = prev;
+        self.node_mut(n).next = at;
+        self.node_mut(at).prev = n;
         if prev != NIL {
-            self.nodes[prev as usize].next = n;
+            self.node_mut(prev).next = n;
         } else {
             self.tail = n;
         }
+    }
+
+    #[inline]
+    fn node(&self, id: u32) -> &Node {
+        if id < self.capacity { &self.nodes[id as usize] } else { &self.sentinels[(id - self.capacity) as usize] }
+    }
+
+    #[inline]
+    fn node_mut(&mut self, id: u32) -> &mut Node {
+        if id < self.capacity { &mut self.nodes[id as usize] } else { &mut self.sentinels[(id - self.capacity) as usize] }
     }
 }
 
