@@ -102,9 +102,21 @@ impl PcapReader {
     /// The next record (`pcap_next_packet`).
     pub(crate) fn next(&mut self, src: &mut Source) -> Next {
         let mut h = [0u8; 24];
-        let k = match src.read_into(&mut h[..self.hdrsize]) {
-            Ok(k) => k,
-            Err(e) => return Next::Err(io_msg(&e)),
+        let k = if self.hdrsize == 16 {
+            // The common record header, read with a fixed-size copy.
+            match src.read_array::<16>() {
+                Ok(Ok(a)) => {
+                    h[..16].copy_from_slice(&a);
+                    16
+                }
+                Ok(Err(k)) => k,
+                Err(e) => return Next::Err(io_msg(&e)),
+            }
+        } else {
+            match src.read_into(&mut h[..self.hdrsize]) {
+                Ok(k) => k,
+                Err(e) => return Next::Err(io_msg(&e)),
+            }
         };
         if k == 0 {
             return Next::Eof;

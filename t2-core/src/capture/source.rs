@@ -102,6 +102,37 @@ impl Source {
     }
 
     /// Reads up to `out.len()` bytes into `out` (does not touch the current region).
+    /// Reads exactly `N` bytes if that many are left (a fixed-size copy the compiler inlines:
+    /// the record headers are read once per packet). `Ok(None)` at the end of input, with the
+    /// position unchanged only for the memory map (the stream consumes what it read; callers
+    /// treat a short read as a truncated file either way).
+    #[inline]
+    pub(crate) fn read_array<const N: usize>(&mut self) -> io::Result<Result<[u8; N], usize>> {
+        match self {
+            Source::Map { map, pos, .. } => {
+                let Some(m) = map else { return Ok(Err(0)) };
+                match m.get(*pos..*pos + N) {
+                    Some(b) => {
+                        let mut a = [0u8; N];
+                        a.copy_from_slice(b);
+                        *pos += N;
+                        Ok(Ok(a))
+                    }
+                    None => {
+                        let k = m.len() - *pos;
+                        *pos = m.len();
+                        Ok(Err(k))
+                    }
+                }
+            }
+            Source::Stream { reader, eof, .. } => {
+                let mut a = [0u8; N];
+                let k = read_full(reader.as_mut(), &mut a, eof)?;
+                Ok(if k == N { Ok(a) } else { Err(k) })
+            }
+        }
+    }
+
     pub(crate) fn read_into(&mut self, out: &mut [u8]) -> io::Result<usize> {
         match self {
             Source::Map { map, pos, .. } => {

@@ -23,7 +23,12 @@ use t2_abi::{T2_FLOW_NONE, T2Flow, T2Time};
 const NIL: u32 = u32::MAX;
 
 /// The key of a unidirectional flow (spec §1.4). IPv4 addresses use the first 4 bytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+///
+/// Laid out as exactly 56 bytes without padding (`_pad` is always zero), so hashing and
+/// comparing work on seven machine words instead of ten fields: the lookup runs for every
+/// packet.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct FlowKey {
     pub src_ip: [u8; 16],
     pub dst_ip: [u8; 16],
@@ -35,6 +40,36 @@ pub struct FlowKey {
     pub dst_port: u16,
     pub ip_ver: u8,
     pub l4_proto: u8,
+    pub _pad: [u8; 2],
+}
+
+const _: () = assert!(std::mem::size_of::<FlowKey>() == 56);
+
+impl FlowKey {
+    #[inline]
+    fn words(&self) -> [u64; 7] {
+        // SAFETY: FlowKey is repr(C), 56 bytes, with no padding (asserted above and by the
+        // field sizes: 16+16+6+6+4×2+2×1+2), so every byte is initialised.
+        unsafe { std::mem::transmute::<FlowKey, [u64; 7]>(*self) }
+    }
+}
+
+impl PartialEq for FlowKey {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        self.words() == other.words()
+    }
+}
+
+impl Eq for FlowKey {}
+
+impl std::hash::Hash for FlowKey {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for w in self.words() {
+            state.write_u64(w);
+        }
+    }
 }
 
 impl FlowKey {
@@ -91,6 +126,7 @@ const EMPTY_NODE: Node = Node {
         dst_port: 0,
         ip_ver: 0,
         l4_proto: 0,
+        _pad: [0; 2],
     },
     last_ip_id: 0,
     pending_frags: 0,
