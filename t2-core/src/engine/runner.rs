@@ -654,12 +654,11 @@ fn terminate_pair_parts(ft: &mut FlowTable, host: &mut Host, counters: &mut Core
 }
 
 fn open_log(config: &Config) -> Result<Logger, RunError> {
-    let out: Box<dyn std::io::Write + Send> = if config.log_to_file && !config.flows_to_stdout {
+    // `-w -` (flows on stdout) implies `-l`: the report goes to the default prefix's log file.
+    let out: Box<dyn std::io::Write + Send> = if config.log_to_file || config.flows_to_stdout {
         let path = format!("{}_log.txt", config.output_prefix.to_string_lossy());
         let f = std::fs::File::create(&path).map_err(|e| RunError::new(format!("Failed to open file '{path}' for writing: {e}")))?;
         Box::new(std::io::BufWriter::with_capacity(64 * 1024, f))
-    } else if config.flows_to_stdout {
-        Box::new(std::io::stderr())
     } else {
         Box::new(std::io::BufWriter::new(std::io::stdout()))
     };
