@@ -2,6 +2,7 @@
 //!
 //! Both executables are this one program (`src/main.rs`, `src/bin/tranalyzer.rs`).
 
+mod core_env;
 pub mod options;
 mod process;
 mod usage;

@@ -265,6 +265,8 @@ pub struct Env {
     pub is_root: bool,
     /// Number of configured CPUs (upper bound of `-c`).
     pub ncpus: u32,
+    /// Core settings given as environment variables (see `core_env`).
+    pub core_vars: Vec<(String, String)>,
 }
 
 /// The validated command line: the run configuration plus what the CLI itself applies to the
@@ -499,7 +501,11 @@ pub fn build_config(raw: &RawArgs, argv: &[OsString], env: &Env) -> Result<Plan>
         cpu,
         priority: nice.unwrap_or(0),
         command_line,
-        core: CoreSettings::default(),
+        core: {
+            let mut core = CoreSettings::default();
+            crate::core_env::apply(&mut core, &env.core_vars)?;
+            core
+        },
     };
     Ok(Plan { config, nice })
 }

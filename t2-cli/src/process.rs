@@ -180,5 +180,6 @@ pub fn env() -> Env {
         home,
         is_root,
         ncpus: ncpus.clamp(1, u32::MAX as libc::c_long) as u32,
+        core_vars: crate::core_env::from_process(),
     }
 }

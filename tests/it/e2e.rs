@@ -131,3 +131,45 @@ fn sigint_flushes_every_open_flow() {
     let diffs = diff_flows(&root().join("testdata/golden/gre-sample.basicflow.flows.txt"), Path::new(&format!("{}_flows.txt", prefix.display())));
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));
 }
+
+/// A full flow table evicts its least recently seen pair (T2's hash autopilot): every flow is
+/// still written, the evicted ones flagged RMFLOW_HFULL, and the report says so.
+#[test]
+fn hash_autopilot_evicts_the_oldest_pair_and_keeps_every_flow() {
+    let plugins = plugin_dir();
+    let out = TempDir::new("autopilot");
+    let prefix = out.path().join("a");
+    let o = std::process::Command::new(&bins().t2)
+        .current_dir(root().join("testdata"))
+        .env("HASHCHAINTABLE_BASE_SIZE", "4")
+        .env("T2_LOG_COLOR", "0")
+        .args(["-p", plugins.path().to_str().unwrap(), "-r", "gre-sample.pcap", "-w", prefix.to_str().unwrap(), "-l"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let log = std::fs::read_to_string(format!("{}_log.txt", prefix.display())).unwrap();
+    assert!(log.contains("[WRN] Hash Autopilot: main HashMap full: flushing 1 oldest flow(s)"), "{log}");
+    assert!(log.contains("Max number of flows in memory: 4 [100.00%]"), "{log}");
+    let (header, rows) = read_flows(Path::new(&format!("{}_flows.txt", prefix.display())));
+    let stat = header.iter().position(|h| h == "flowStat").unwrap();
+    let evicted = rows.iter().filter(|r| u64::from_str_radix(&r[stat][2..], 16).unwrap() & 0x0000_0400_0000_0000 != 0).count();
+    assert!(evicted > 0, "some flows carry RMFLOW_HFULL");
+    // All 40 packets are still in flows: the original (unlimited table) has 11 flows; evicted
+    // pairs that see more packets come back as new flows, so there are at least as many rows.
+    assert!(rows.len() >= 11, "{} rows", rows.len());
+    let terminated = log.lines().find(|l| l.starts_with("Number of flows terminated by autopilot:")).expect("autopilot line");
+    assert!(terminated.contains(&format!("{evicted} [")), "{terminated} vs {evicted} flagged rows");
+}
+
+/// Core settings given as environment variables are validated, naming the variable.
+#[test]
+fn a_bad_core_setting_is_refused_naming_it() {
+    let o = std::process::Command::new(&bins().t2)
+        .env("FLOW_TIMEOUT", "soon")
+        .args(["-r", "x.pcap"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = strip_ansi(&String::from_utf8_lossy(&o.stderr));
+    assert!(err.contains("'FLOW_TIMEOUT'") && err.contains("seconds > 0"), "{err}");
+}

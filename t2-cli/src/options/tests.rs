@@ -11,6 +11,7 @@ fn env() -> Env {
         home: Some(PathBuf::from("/home/u")),
         is_root: false,
         ncpus: 4,
+        core_vars: Vec::new(),
     }
 }
 

@@ -73,6 +73,9 @@ struct Engine {
     default_timeout: f32,
     autopilot: bool,
     autopilot_warned: bool,
+    /// Size of the input files (for the autopilot's `-f` hint).
+    input_bytes: u64,
+    hash_factor: u32,
 }
 
 /// Runs T2 on `config`: loads plugins, processes the input, writes every output file and the
@@ -200,6 +203,8 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
         default_timeout: core.flow_timeout,
         autopilot: core.hash_autopilot,
         autopilot_warned: false,
+        input_bytes: cap.input_bytes(),
+        hash_factor: config.hash_factor.max(1),
     };
     for t in engine.host.state.timeouts.borrow().iter() {
         engine.flows.register_timeout(*t);
@@ -479,7 +484,12 @@ impl Engine {
             self.autopilot_warned = true;
             let mut log = self.host.state.log.borrow_mut();
             log.wrn("Hash Autopilot: main HashMap full: flushing 1 oldest flow(s)");
-            log.inf("Hash Autopilot: Fix: Invoke Tranalyzer with '-f N'");
+            // The original's estimate: how many times the input read so far fits in the whole
+            // input, between 2 and 16, times the current factor.
+            let c = &self.counters;
+            let done = 24 + c.bytes + 16 * c.packets;
+            let n = if self.input_bytes > 0 { (self.input_bytes / done.max(1)).clamp(2, 16) } else { 2 };
+            log.inf(&format!("Hash Autopilot: Fix: Invoke Tranalyzer with '-f {}'", n * self.hash_factor as u64));
         }
         if let Some(old) = self.flows.oldest() {
             self.flows.flow_mut(old).status |= RMFLOW_HFULL;
