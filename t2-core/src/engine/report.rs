@@ -70,6 +70,8 @@ pub struct CoreCounters {
     pub raw_bytes: u64,
     pub pad_bytes: u64,
     pub bytes_on_wire: u64,
+    /// Captured bytes of IP packets (`<Snapped bandwidth>`).
+    pub snapped_bytes: u64,
     pub l2_packets: u64,
     pub a_packets: u64,
     pub b_packets: u64,
@@ -147,6 +149,10 @@ impl FlowSection<'_> {
             let _ = writeln!(out, "<Number of processed flows/s>: {}", fnum(c.flows as f64 / duration));
             let bw = c.bytes_on_wire as f64 * 8.0 / duration;
             let _ = writeln!(out, "<Bandwidth>: {}", bandwidth(bw));
+            if c.global_status & t2_abi::flow_stat::L3SNAPLENGTH != 0 {
+                let snapped = c.snapped_bytes as f64 * 8.0 / duration;
+                let _ = writeln!(out, "<Snapped bandwidth>: {}", bandwidth(snapped));
+            }
             let raw = c.raw_bytes as f64 * 8.0 / duration;
             let _ = writeln!(out, "<Raw bandwidth>: {}", bandwidth(raw));
         }

@@ -299,10 +299,20 @@ impl Engine {
         d.abi.ts = now;
         d.abi.pkt_no = self.counters.packets;
         d.bind(raw.data);
-        // Bytes on the wire as the original estimates them (L2 header + IP length): the frame
-        // without its Ethernet padding.
-        self.counters.bytes_on_wire +=
-            if d.bytes_on_wire > 0 { d.bytes_on_wire } else { (raw.wirelen as u64).saturating_sub(d.abi.pad_len as u64) };
+        // The `<Bandwidth>` estimate of the original counts packets with an IP header only:
+        // from the layer-2 header in front of the innermost IP header (the inner Ethernet
+        // header of a VXLAN/Geneve/ERSPAN packet) through that IP packet's declared length;
+        // a non-IP frame carried over IP counts as its outer frame. `<Snapped bandwidth>`
+        // counts the captured bytes of the same packets.
+        let a = &d.abi;
+        if d.kind == FlowKind::Ip && a.l3_off != T2_OFF_NONE {
+            let l2 = if a.l2_off != T2_OFF_NONE && a.l2_off <= a.l3_off { a.l2_off } else { 0 };
+            self.counters.bytes_on_wire += (a.l3_off - l2) as u64 + a.l3_len as u64;
+            self.counters.snapped_bytes += raw.data.len() as u64;
+        } else if a.outer_l3_off != T2_OFF_NONE {
+            self.counters.bytes_on_wire += (raw.wirelen as u64).saturating_sub(a.pad_len as u64);
+            self.counters.snapped_bytes += raw.data.len() as u64;
+        }
 
         let with_flow = match d.kind {
             FlowKind::Ip => self.ip_packet(d, now),
