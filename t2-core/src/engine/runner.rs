@@ -444,10 +444,9 @@ impl Engine {
 
     /// Status, last-seen time and padding of the flow after a packet.
     fn update_flow(&mut self, slot: u32, d: &mut Dissected, now: T2Time) {
+        // (TIMEJUMP is not the core's: with basicFlow alone the original never sets it; the
+        // plugin computing inter-arrival times does.)
         let f = self.flows.flow_mut(slot);
-        if now < f.last_seen {
-            d.abi.status |= TIMEJUMP;
-        }
         f.status |= d.abi.status;
         f.last_seen = now;
         f.pad_len += d.abi.pad_len as u64;
@@ -542,13 +541,19 @@ impl Engine {
         let mut out = String::with_capacity(4096);
         let duration = match c.first_ts {
             Some(_) => {
-                let (sec, frac) = raw_duration(c.first_raw, c.last_raw);
+                let (sec, frac, signed) = raw_duration(c.first_raw, c.last_raw);
                 let _ = writeln!(out, "Dump stop : {} sec ({} GMT)", raw_ts(c.last_raw), date(c.last_raw.0));
                 let words = if frac >= 0 { duration_words(sec as u64) } else { String::new() };
                 let _ = writeln!(out, "Total dump duration: {sec}.{frac:09} sec{words}");
-                sec as f64 + frac as f64 * 1e-9
+                signed
             }
-            None => 0.0,
+            None => {
+                // No packet: the original prints a zero stop time (and a duration against an
+                // uninitialised start, which the reference marks as run-dependent).
+                let _ = writeln!(out, "Dump stop : 0.000000000 sec ({} GMT)", date(0));
+                let _ = writeln!(out, "Total dump duration: 0.000000000 sec");
+                0.0
+            }
         };
         let _ = writeln!(out, "Finished processing. Elapsed time: {processing:.9} sec");
         let _ = writeln!(out, "Finished unloading flow memory. Time: {unload:.9} sec");
@@ -630,16 +635,18 @@ fn raw_ts(t: (i64, i64)) -> String {
     format!("{}.{:09}", t.0, t.1)
 }
 
-/// The dump duration from raw timestamps: one borrow from the seconds when the fraction is
-/// negative, seconds kept in 32 bits (both as the original computes it).
-fn raw_duration(start: (i64, i64), stop: (i64, i64)) -> (u32, i64) {
-    let mut sec = stop.0.wrapping_sub(start.0);
+/// The dump duration from raw timestamps as the original computes it: seconds as signed 32-bit
+/// values, one borrow when the fraction is negative. Returns the printed form (seconds wrapped
+/// to 32 bits, fraction) and the signed duration in seconds that the rates divide by (rates are
+/// left out when it is not positive).
+fn raw_duration(start: (i64, i64), stop: (i64, i64)) -> (u32, i64, f64) {
+    let mut sec = (stop.0 as u32 as i32 as i64) - (start.0 as u32 as i32 as i64);
     let mut frac = stop.1 - start.1;
     if frac < 0 {
         frac += 1_000_000_000;
         sec -= 1;
     }
-    (sec as u32, frac)
+    (sec as u32, frac, sec as f64 + frac as f64 * 1e-9)
 }
 
 /// Terminates a flow and its opposite: the non-inverted member is printed first (`dir` A), the
