@@ -124,7 +124,9 @@ impl BasicFlow {
                 st.desc[n] = self.descs.intern(d);
                 st.num_hdrs[n] = pkt.num_hdrs;
                 st.ndesc += 1;
-            } else {
+            }
+            // T2 flags the overrun as soon as the list is full (its last slot is taken).
+            if n + 1 >= MAX_HDRDESC {
                 host.set_flow_status(f, HDOVRN);
             }
         }

@@ -139,6 +139,9 @@ struct St<'a> {
     vlan_inner: u16,
     mpls_count: u8,
     mac_off: u32,
+    /// An inner Ethernet header (tunnel payload) that replaces `mac_off` once an IP header
+    /// follows it (T2 records the MACs of the Ethernet header in front of the flow's IP).
+    inner_mac_off: u32,
     src_mac: [u8; 6],
     dst_mac: [u8; 6],
     have_mac: bool,
@@ -173,7 +176,20 @@ struct St<'a> {
     later_frag: bool,
     /// The first fragment/whole packet's payload is snapped: stop.
     ipvx: bool,
+    /// The next IP header is taken as such without checking its version nibble (link types
+    /// IPV4/IPV6, IPv6 in IPv6).
+    no_ver_check: bool,
     l2_only: bool,
+    /// The frame is shorter than its link-layer header: no header counted, no flow.
+    l2_snapped: bool,
+    /// The next Ethernet header follows an MPLS stack: T2 takes its type field as an
+    /// ethertype even below 0x0600 (no 802.3/LLC).
+    eth_after_mpls: bool,
+    /// The next IPv6 header is not pushed to the header description.
+    unnamed_ipv6: bool,
+    /// Dissection is at a layer-2 header (cleared when an IP header follows): an IP flow
+    /// whose tunnel ends in a non-IP payload gets `STPDSCT`.
+    l2_stop: bool,
     tunnel_depth: u8,
     /// Once-per-run L3 snap-length warning text data.
     warn: Option<(usize, usize, u32, bool)>,
@@ -220,6 +236,7 @@ impl Dissector {
             vlan_inner: 0,
             mpls_count: 0,
             mac_off: T2_OFF_NONE,
+            inner_mac_off: T2_OFF_NONE,
             src_mac: [0; 6],
             dst_mac: [0; 6],
             have_mac: false,
@@ -248,13 +265,24 @@ impl Dissector {
             tcp_flags: 0,
             later_frag: false,
             ipvx: false,
+            no_ver_check: false,
             l2_only: false,
+            l2_snapped: false,
+            eth_after_mpls: false,
+            unnamed_ipv6: false,
+            l2_stop: false,
             tunnel_depth: 0,
             warn: None,
         };
         if d.is_empty() {
             self.finish(&mut st, out, log);
             return;
+        }
+        // T2 reads the first 12 bytes of any link-layer header as the MAC pair of the
+        // layer-2 flow key (Ethernet and cooked headers overwrite this below).
+        for i in 0..6 {
+            st.dst_mac[i] = u8_at(d, i);
+            st.src_mac[i] = u8_at(d, i + 6);
         }
         let mut next = self.link(&mut st, LinkType(pkt.linktype));
         let mut steps = 0;
@@ -303,17 +331,19 @@ impl Dissector {
                     }
                 }
             }
-            LinkType::RAW
-            | LinkType::RAW_DLT12
-            | LinkType::RAW_DLT14
-            | LinkType::IPV4
-            | LinkType::IPV6 => {
-                self.hd
-                    .push_link(if lt == LinkType::IPV4 || lt == LinkType::IPV6 {
-                        ""
-                    } else {
-                        "raw"
-                    });
+            LinkType::IPV4 | LinkType::IPV6 => {
+                // The link type decides the IP version; the version nibble is not checked.
+                self.hd.push_link("");
+                st.status |= fs::L2_NO_ETH;
+                st.no_ver_check = true;
+                if lt == LinkType::IPV6 {
+                    Next::Ipv6(0)
+                } else {
+                    Next::Ipv4(0)
+                }
+            }
+            LinkType::RAW | LinkType::RAW_DLT12 | LinkType::RAW_DLT14 => {
+                self.hd.push_link("raw");
                 st.status |= fs::L2_NO_ETH;
                 match u8_at(d, 0) >> 4 {
                     6 => Next::Ipv6(0),
@@ -347,11 +377,12 @@ impl Dissector {
                 Next::EthType(20, s.protocol())
             }
             LinkType::PPP | LinkType::PPP_SERIAL | LinkType::PPP_WITH_DIR => {
-                self.hd.push_link("ppp");
-                st.status |= fs::L2_NO_ETH;
+                // `ppp` is pushed by `ppp()` (as the first header of the description).
+                st.status |= fs::L2_NO_ETH | fs::L2_PPP;
                 let mut o = if lt == LinkType::PPP_WITH_DIR { 1 } else { 0 };
                 if u8_at(d, o) == 0x0f || u8_at(d, o) == 0x8f {
                     // Cisco HDLC framing inside a PPP link type.
+                    self.hd.push_link("ppp");
                     self.hd.push("chdlc");
                     if d.len() < o + 4 {
                         st.status |= fs::L2SNAPLENGTH;
@@ -359,7 +390,6 @@ impl Dissector {
                     }
                     return Next::EthType(o + 4, be16(d, o + 2));
                 }
-                st.status |= fs::L2_PPP;
                 if u8_at(d, o) == 0xff && u8_at(d, o + 1) == 0x03 {
                     o += 2;
                 }
@@ -393,10 +423,7 @@ impl Dissector {
                 self.hd.push_link("juniper");
                 self.juniper(st, lt)
             }
-            LinkType::IEEE802_11 => {
-                self.hd.push_link("");
-                Next::Wlan(0)
-            }
+            LinkType::IEEE802_11 => Next::Wlan(0),
             LinkType::IEEE802_11_RADIO => {
                 self.hd.push_link("radiotap");
                 let Ok(r) = Radiotap::new_checked(d) else {
@@ -529,23 +556,45 @@ impl Dissector {
 
     fn eth(&mut self, st: &mut St, o: usize) -> Next {
         let d = st.d;
-        self.hd.push("eth");
-        let Ok(e) = Ethernet::new_checked(&d[o.min(d.len())..]) else {
+        st.l2_stop = true;
+        if o == 0 && d.len() <= 14 {
+            // A frame holding no more than the Ethernet header: dropped before dissection.
             st.status |= fs::L2SNAPLENGTH;
+            st.l2_snapped = true;
             return Next::Stop;
-        };
-        // The MACs T2 records are those of the innermost Ethernet header (a wireless frame
-        // inside CAPWAP does not replace them).
-        if st.mac_off == T2_OFF_NONE {
-            st.mac_off = o as u32;
         }
-        st.src_mac = e.src();
-        st.dst_mac = e.dst();
+        self.hd.push("eth");
+        // The MACs T2 records are those of the innermost Ethernet header in front of the
+        // flow's IP header (a wireless frame inside CAPWAP does not replace them).
+        let t = if st.mac_off == T2_OFF_NONE {
+            let Ok(e) = Ethernet::new_checked(&d[o.min(d.len())..]) else {
+                st.status |= fs::L2SNAPLENGTH;
+                return Next::Stop;
+            };
+            st.mac_off = o as u32;
+            st.src_mac = e.src();
+            st.dst_mac = e.dst();
+            e.type_or_len()
+        } else {
+            // T2 does not check the captured length of an inner Ethernet header (what is
+            // missing reads as zeros here).
+            st.inner_mac_off = o as u32;
+            be16(d, o + 12)
+        };
         st.have_mac = true;
         st.llc_len = None;
-        let t = e.type_or_len();
+        if core::mem::replace(&mut st.eth_after_mpls, false) {
+            return Next::EthType(o + 14, t);
+        }
         if t < 0x0600 {
             st.llc_len = Some(t);
+            if st.inner_mac_off == o as u32 {
+                // An 802.3 frame inside a tunnel: T2 skips an LLC/SNAP header without
+                // checking it and takes the SNAP protocol-id position as the ethertype.
+                self.hd.push("llc");
+                self.counters.llc += 1;
+                return Next::EthType(o + 22, be16(d, o + 20));
+            }
             return Next::Llc(o + 14);
         }
         Next::EthType(o + 14, t)
@@ -609,9 +658,13 @@ impl Dissector {
                     6 => Next::Ipv6(p),
                     0 => {
                         self.hd.push("pwethcw");
+                        st.eth_after_mpls = true;
                         Next::Eth(p + 4)
                     }
-                    _ => Next::Eth(p),
+                    _ => {
+                        st.eth_after_mpls = true;
+                        Next::Eth(p)
+                    }
                 }
             }
             0x8863 | 0x8864 => {
@@ -671,6 +724,7 @@ impl Dissector {
 
     fn llc(&mut self, st: &mut St, o: usize) -> Next {
         let d = st.d;
+        st.l2_stop = true;
         self.hd.push("llc");
         self.counters.llc += 1;
         let Ok(l) = Llc::new_checked(&d[o.min(d.len())..]) else {
@@ -717,6 +771,7 @@ impl Dissector {
 
     fn ppp(&mut self, st: &mut St, o: usize) -> Next {
         let d = st.d;
+        st.l2_stop = true;
         self.hd.push("ppp");
         if d.len() < o + 1 {
             st.status |= fs::L2SNAPLENGTH;
@@ -732,8 +787,9 @@ impl Dissector {
         match proto {
             0x0021 => Next::Ipv4(p),
             0x0057 => Next::Ipv6(p),
-            0x0281 => Next::EthType(p, 0x8847),
-            0x0283 => Next::EthType(p, 0x8848),
+            // T2 starts the label stack two bytes after the PPP protocol field.
+            0x0281 => Next::EthType(p + 2, 0x8847),
+            0x0283 => Next::EthType(p + 2, 0x8848),
             0x0031 => Next::Eth(p + 2),
             _ => {
                 if st.eth_type == 0 {
@@ -754,6 +810,7 @@ impl Dissector {
 
     fn wlan(&mut self, st: &mut St, o: usize, swapped: bool) -> Next {
         let d = st.d;
+        st.l2_stop = true;
         self.hd.push("wlan");
         let Ok(w) = Ieee80211::new_checked_fc(&d[o.min(d.len())..], swapped) else {
             st.status |= fs::L2SNAPLENGTH;
@@ -784,6 +841,18 @@ impl Dissector {
 
     /// Common bookkeeping when an IP header starts at `o`.
     fn enter_ip(&mut self, st: &mut St, o: usize, ver: u8) {
+        st.l2_stop = false;
+        if st.ip_count > 0 {
+            // The fragmentation of a tunnel's outer IP header does not describe the flow.
+            st.status &= !fs::IPV4_FRAG;
+        }
+        if st.inner_mac_off != T2_OFF_NONE {
+            let m = st.inner_mac_off as usize;
+            st.mac_off = st.inner_mac_off;
+            st.inner_mac_off = T2_OFF_NONE;
+            st.dst_mac = t2_wire::eth::mac(st.d, m);
+            st.src_mac = t2_wire::eth::mac(st.d, m + 6);
+        }
         if st.ip_count == 0 {
             st.outer_l3_off = o;
         }
@@ -810,36 +879,51 @@ impl Dissector {
     /// silently clamped to it; a captured length below it is `L3SNAPLENGTH`.
     fn ip_lengths(&mut self, st: &mut St, o: usize, declared: u32) {
         let avail = st.caplen.saturating_sub(o);
-        let framing = (st.wirelen as usize).saturating_sub(o);
+        // T2 keeps the framing length in 16 bits (a 65570-byte frame frames 20 bytes).
+        let framing = (st.wirelen as usize).saturating_sub(o) as u16 as usize;
         st.snap_l3 = avail;
         st.snap_eff = avail;
-        if declared == 0 {
+        let l3 = if declared == 0 {
             st.status |= fs::IP_PL_MSMTCH;
-            st.l3_len = framing as u16 as u32;
-            st.snap_eff = avail.min(st.l3_len as usize);
-            return;
-        }
-        let l3 = (declared as usize).min(framing.max(avail));
+            framing
+        } else {
+            (declared as usize).min(framing)
+        };
         st.l3_len = l3 as u32;
-        if l3 < avail {
+        // T2 trims the captured IPv4 packet to its length; an IPv6 packet is not trimmed.
+        if l3 > 0 && l3 < avail && st.ip_ver == 4 {
             st.snap_l3 = l3;
             st.snap_eff = l3;
         } else if l3 > avail {
             st.status |= fs::L3SNAPLENGTH;
             if st.warn.is_none() {
-                st.warn = Some((o, avail, declared, st.ip_count > 1));
+                // (T2 prints the length it uses, i.e. after the framing clamp.)
+                let _ = declared;
+                st.warn = Some((o, avail, l3 as u32, st.ip_ver == 6));
             }
         }
+    }
+
+    /// A bogus IP version where an IP header was expected. At the top level T2 makes a
+    /// layer-2 flow of it; inside an IP tunnel the packet gets no flow and T2 counts one
+    /// header more (the IP header it started to read).
+    fn ipvx(&mut self, st: &mut St, v6: bool) -> Next {
+        if st.ip_count > 0 {
+            self.hd.count = self.hd.count.saturating_add(1);
+            st.status |= if v6 { fs::FS_IPV6_PKT } else { fs::FS_IPV4_PKT };
+        }
+        self.hd.push("ipvx");
+        st.status |= fs::L3_IPVX;
+        st.ipvx = true;
+        Next::Stop
     }
 
     fn ipv4(&mut self, st: &mut St, o: usize) -> Next {
         let d = st.d;
         let ver = u8_at(d, o) >> 4;
-        if d.len() <= o || ver != 4 {
-            self.hd.push("ipvx");
-            st.status |= fs::L3_IPVX;
-            st.ipvx = true;
-            return Next::Stop;
+        let check = !core::mem::replace(&mut st.no_ver_check, false);
+        if d.len() <= o || (check && ver != 4) {
+            return self.ipvx(st, false);
         }
         self.hd.push("ipv4");
         self.enter_ip(st, o, 4);
@@ -864,6 +948,10 @@ impl Dissector {
             return Next::Stop;
         }
         st.ip_hdr_len = hl;
+        if hl > st.l3_len as usize {
+            // The IPv4 header (options) extends past the packet's (declared) length.
+            st.status |= fs::L4HDRSHRTLEN;
+        }
         if ip.more_frags() || ip.frag_offset() != 0 {
             st.status |= fs::IPV4_FRAG;
             st.frag = crate::packet::FragInfo {
@@ -882,13 +970,14 @@ impl Dissector {
 
     fn ipv6(&mut self, st: &mut St, o: usize) -> Next {
         let d = st.d;
-        if d.len() <= o || u8_at(d, o) >> 4 != 6 {
-            self.hd.push("ipvx");
-            st.status |= fs::L3_IPVX;
-            st.ipvx = true;
-            return Next::Stop;
+        let check = !core::mem::replace(&mut st.no_ver_check, false);
+        if d.len() <= o || (check && u8_at(d, o) >> 4 != 6) {
+            return self.ipvx(st, true);
         }
-        self.hd.push("ipv6");
+        let unnamed = core::mem::replace(&mut st.unnamed_ipv6, false);
+        if !unnamed {
+            self.hd.push("ipv6");
+        }
         self.enter_ip(st, o, 6);
         st.status |= fs::FS_IPV6_PKT;
         let Ok(ip) = Ipv6::new_checked(&d[o..]) else {
@@ -900,16 +989,28 @@ impl Dissector {
         st.dst_ip = ip.dst();
         st.ip_hdr_len = 40;
         let plen = ip.payload_len() as u32;
+        let snapped_before = st.status & fs::L3SNAPLENGTH;
         self.ip_lengths(st, o, if plen == 0 { 0 } else { plen + 40 });
-        // Extension headers.
+        if unnamed {
+            // (T2 does not length-check the IPv6 header of a PIM register.)
+            st.status = (st.status & !fs::L3SNAPLENGTH) | snapped_before;
+        }
+        // Extension headers, then L4. T2 reads a next header only while at least 8 bytes of
+        // the (length-trimmed) captured IPv6 packet remain, and stops without naming it
+        // after MAXHDRCNT extension headers.
+        let end = o + st.snap_eff;
         let mut nh = ip.next_header();
         let mut p = o + 40;
         let mut n = 0;
         loop {
+            // (T2 computes the remaining length unsigned: past the end it wraps and passes.)
+            if p <= end && end - p < 8 {
+                return self.ipv6_stop(st, p, nh);
+            }
             match nh {
                 0 | 43 | 60 => {
                     if n >= self.cfg.max_hdr_cnt {
-                        break;
+                        return self.ipv6_stop(st, p, nh);
                     }
                     n += 1;
                     self.hd.push(match nh {
@@ -919,43 +1020,39 @@ impl Dissector {
                     });
                     let Ok(e) = Ipv6Ext::new_checked(&d[p.min(d.len())..]) else {
                         st.status |= fs::L4HDRSHRTLEN;
-                        st.proto = nh;
-                        st.l4_off = p;
-                        return Next::Stop;
+                        return self.ipv6_stop(st, p, nh);
                     };
                     nh = e.next_header();
                     p += e.header_len();
                 }
                 44 => {
                     if n >= self.cfg.max_hdr_cnt {
-                        break;
+                        return self.ipv6_stop(st, p, nh);
                     }
                     n += 1;
                     self.hd.push("ipv6.fraghdr");
                     let Ok(f) = Ipv6Frag::new_checked(&d[p.min(d.len())..]) else {
                         st.status |= fs::L4HDRSHRTLEN;
-                        st.proto = nh;
-                        st.l4_off = p;
-                        return Next::Stop;
+                        return self.ipv6_stop(st, p, nh);
                     };
-                    st.status |= fs::IPV4_FRAG;
-                    self.counters.frag6 += 1;
                     st.ip_frag = be16(d, p + 2);
                     st.ip_id = f.id();
-                    st.frag = crate::packet::FragInfo {
-                        is_fragment: true,
-                        offset: f.offset(),
-                        more: f.more(),
-                        id: f.id(),
-                    };
+                    if f.offset() != 0 || f.more() {
+                        // (An atomic fragment, offset 0 without M, is not fragmentation.)
+                        st.status |= fs::IPV4_FRAG;
+                        self.counters.frag6 += 1;
+                        st.frag = crate::packet::FragInfo {
+                            is_fragment: true,
+                            offset: f.offset(),
+                            more: f.more(),
+                            id: f.id(),
+                        };
+                    }
                     nh = f.next_header();
                     p += 8;
                     if f.offset() != 0 {
                         st.later_frag = true;
-                        st.proto = nh;
-                        st.l4_off = p;
-                        st.have_l4 = false;
-                        return Next::Stop;
+                        return self.ipv6_stop(st, p, nh);
                     }
                 }
                 _ => break,
@@ -965,15 +1062,20 @@ impl Dissector {
         self.l4(st, p, nh)
     }
 
+    /// Ends IPv6 dissection at `p` with `nh` as the flow's protocol (not named).
+    fn ipv6_stop(&mut self, st: &mut St, p: usize, nh: u8) -> Next {
+        st.proto = nh;
+        st.l4_off = p;
+        st.have_l4 = false;
+        Next::Stop
+    }
+
     // ---------------------------------------------------------------- layer 4
 
     fn l4(&mut self, st: &mut St, p: usize, proto: u8) -> Next {
         let d = st.d;
         st.proto = proto;
         st.l4_off = p;
-        if p >= st.l3_off + st.l3_len as usize && st.status & fs::IP_PL_MSMTCH != 0 {
-            return Next::Stop;
-        }
         st.have_l4 = true;
         let end = st.l3_off + st.snap_eff; // end of captured IP packet (trimmed)
         let avail = end.saturating_sub(p);
@@ -1005,6 +1107,7 @@ impl Dissector {
                         st.dst_port = be16(b, 2);
                     }
                 }
+                self.ssdp(st);
                 Next::Stop
             }
             17 | 136 => {
@@ -1065,12 +1168,15 @@ impl Dissector {
                 Next::Stop
             }
             4 | 41 => {
-                if st.ip_ver == 4 {
+                // T2 flags 4in4, 6in4 and 6in6, but not 4in6.
+                if st.ip_ver == 4 || proto == 41 {
                     st.status |= fs::L3_IPIP;
                 }
                 if proto == 4 {
                     Next::Ipv4(p)
                 } else {
+                    // IPv6 in IPv4/IPv6: T2 does not check the inner version.
+                    st.no_ver_check = true;
                     Next::Ipv6(p)
                 }
             }
@@ -1102,7 +1208,11 @@ impl Dissector {
                 if u8_at(b, 0) & 0x0f == 1 && avail > 8 {
                     return match u8_at(b, 8) >> 4 {
                         4 => Next::Ipv4(p + 8),
-                        6 => Next::Ipv6(p + 8),
+                        6 => {
+                            // T2 does not name an IPv6 header carried by a PIM register.
+                            st.unnamed_ipv6 = true;
+                            Next::Ipv6(p + 8)
+                        }
                         _ => Next::Stop,
                     };
                 }
@@ -1196,9 +1306,11 @@ impl Dissector {
             0x8847 | 0x8848 => Next::EthType(q, proto),
             0x0806 => {
                 self.hd.push("arp");
+                st.l2_stop = true;
                 Next::Stop
             }
             _ => {
+                st.l2_stop = true;
                 if let Some(n) = names::ethertype_name(proto) {
                     self.hd.push(n);
                 } else {
@@ -1215,47 +1327,53 @@ impl Dissector {
         let end = (st.l3_off + st.snap_eff).min(d.len());
         let b = &d[q.min(end)..end];
         let port = |x: u16| sp == x || dp == x;
-        if port(4789) || port(8472) {
+        // VXLAN and GENEVE are only decoded over IPv4. VXLAN needs flags 0x08; GENEVE needs
+        // a non-zero source port, an Ethernet payload (0x6558) that is present and at most
+        // 64 bytes of options (observed: 60 decoded, 76 not).
+        if (port(4789) || port(8472)) && st.ip_ver == 4 && u8_at(b, 0) == 0x08 {
             if Vxlan::new_checked(b).is_ok() {
                 self.hd.push("vxlan");
                 st.status |= fs::L3_VXLAN;
                 return Next::Eth(q + 8);
             }
         }
-        if port(6081) {
+        if port(6081) && st.ip_ver == 4 && sp != 0 {
             if let Ok(g) = Geneve::new_checked(b) {
-                self.hd.push("geneve");
-                st.status |= fs::L3_GENEVE;
                 let r = q + g.header_len();
-                return match g.proto() {
-                    0x6558 => Next::Eth(r),
-                    0x0800 => Next::Ipv4(r),
-                    0x86dd => Next::Ipv6(r),
-                    t => Next::EthType(r, t),
-                };
-            }
-        }
-        if port(2152) || port(3386) {
-            if b.len() >= 8 {
-                self.hd.push("gtp");
-                st.status |= fs::L3_GTP;
-                if let Ok(g) = Gtp::new_checked(b) {
-                    if g.version() == 1 && g.message_type() == 0xff {
-                        let r = q + g.header_len();
-                        return match u8_at(d, r) >> 4 {
-                            4 if r < end => Next::Ipv4(r),
-                            6 if r < end => Next::Ipv6(r),
-                            _ => Next::Stop,
-                        };
-                    }
+                if g.proto() == 0x6558 && g.header_len() <= 8 + 64 && r < end {
+                    self.hd.push("geneve");
+                    st.status |= fs::L3_GENEVE;
+                    return Next::Eth(r);
                 }
-                return Next::Stop;
             }
         }
-        if port(3544) {
-            // Teredo: optional authentication / origin indicators, then IPv6.
+        let gtp_port = |x: u16| x == 2152 || x == 2123 || x == 3386;
+        if (gtp_port(sp) && (gtp_port(dp) || dp > 1024) || gtp_port(dp) && sp > 1024)
+            && !b.is_empty()
+        {
+            // GTP (any version): a GTP port with the other port a GTP port or above 1024.
+            self.hd.push("gtp");
+            st.status |= fs::L3_GTP;
+            if let Ok(g) = Gtp::new_checked(b) {
+                if g.version() <= 1 && g.message_type() == 0xff {
+                    let r = q + g.header_len();
+                    return match u8_at(d, r) >> 4 {
+                        4 if r < end => Next::Ipv4(r),
+                        6 if r < end => Next::Ipv6(r),
+                        _ => Next::Stop,
+                    };
+                }
+            }
+            // Signalling: T2 runs its DTLS detection on the GTP header itself.
+            self.dtls(st, b);
+            return Next::Stop;
+        }
+        {
+            // Teredo: on port 3544 optional authentication / origin indicators, then IPv6;
+            // on other ports an IPv6 header with a Teredo (2001:0::/32) address.
+            let t3544 = port(3544);
             let mut r = q;
-            let mut n = 0;
+            let mut n = if t3544 { 0 } else { 2 };
             while n < 2 {
                 n += 1;
                 if be16(d, r) == 0x0001 && r + 4 <= end {
@@ -1268,7 +1386,11 @@ impl Dissector {
                     break;
                 }
             }
-            if r < end && u8_at(d, r) >> 4 == 6 {
+            let teredo_prefix = |a: usize| r + a + 4 <= end && be32(d, r + a) == 0x2001_0000;
+            if r < end
+                && u8_at(d, r) >> 4 == 6
+                && (t3544 || teredo_prefix(8) || teredo_prefix(24))
+            {
                 self.hd.push("teredo");
                 st.status |= fs::L3_TRDO;
                 self.counters.teredo += 1;
@@ -1309,6 +1431,7 @@ impl Dissector {
                 if c.preamble_type() == 1 {
                     self.hd.push("capwap");
                     self.hd.push("dtls");
+                    st.status |= fs::L7_DTLS | fs::STPDSCT;
                     return Next::Stop;
                 }
                 if port(5247) {
@@ -1321,49 +1444,77 @@ impl Dissector {
                     };
                 }
                 self.hd.push("capwap");
+                // Control message: not dissected.
+                st.status |= fs::STPDSCT;
                 return Next::Stop;
             }
         }
         if port(12222) || port(12223) {
+            // LWAPP: 6-byte header (flags, fragment id, length, status/WLANs); an 802.11
+            // frame follows unless it is a control message (C bit) or the length does not fit.
             st.status |= fs::L3_CAPWAP;
             self.hd.push("lwapp");
-            if port(12222) && b.len() > 6 {
-                return Next::Wlan(q + 6);
+            if b.len() > 6 && b[0] & 0x04 == 0 && (be16(b, 2) as usize) <= b.len() - 6 {
+                // On the data port the frame control is byte-swapped (as in CAPWAP from
+                // Cisco controllers); T2 reads it unswapped on the control port.
+                return if port(12222) {
+                    Next::WlanSwapped(q + 6)
+                } else {
+                    Next::Wlan(q + 6)
+                };
             }
+            st.status |= fs::STPDSCT;
             return Next::Stop;
         }
         if port(4500) {
             self.hd.push("udpencap");
-            if b.len() >= 4 {
-                if be32(b, 0) == 0 {
-                    self.hd.push("isakmp");
-                } else if b.len() > 1 {
-                    self.hd.push("esp");
-                    st.status |= fs::L3_IPSEC_ESP;
-                }
+            // NAT keep-alive (one byte): nothing more. Non-ESP marker (zero SPI; T2 also
+            // takes a missing one as zero) → IKE, else ESP.
+            if b.len() == 1 {
+                return Next::Stop;
+            }
+            if be32(b, 0) == 0 {
+                self.hd.push("isakmp");
+            } else {
+                self.hd.push("esp");
+                st.status |= fs::L3_IPSEC_ESP;
             }
             return Next::Stop;
         }
-        if (port(1900)) && (sp > 1024 || dp > 1024) {
+        if self.ssdp(st) {
+            return Next::Stop;
+        }
+        self.dtls(st, b);
+        Next::Stop
+    }
+
+    /// SSDP/UPnP: TCP or UDP port 1900 with the other port above 1024.
+    fn ssdp(&mut self, st: &mut St) -> bool {
+        let (sp, dp) = (st.src_port, st.dst_port);
+        if (sp == 1900 || dp == 1900) && (sp > 1024 || dp > 1024) {
             self.hd.push("ssdp");
             st.status |= fs::L4_UPNP;
-            return Next::Stop;
+            return true;
         }
-        // DTLS record header: content type 20..=25, version 0xfeff / 0xfefd.
-        if b.len() >= 13 && (20..=25).contains(&b[0]) && b[1] == 0xfe {
-            let name = match b[2] {
-                0xff => Some("dtls1.0"),
-                0xfd => Some("dtls1.2"),
-                0xfc => Some("dtls1.3"),
-                _ => None,
-            };
-            if let Some(n) = name {
-                self.hd.push(n);
-                st.status |= fs::L7_DTLS;
-                self.counters.dtls += 1;
-            }
+        false
+    }
+
+    /// DTLS record detection on an otherwise undissected UDP payload (or a GTP control
+    /// header): T2 checks only the content type (20..=63 in the data) and the version
+    /// (0xfeff and OpenSSL's pre-standard 0x0100 → 1.0, 0xfefd → 1.2).
+    fn dtls(&mut self, st: &mut St, b: &[u8]) {
+        if b.len() < 3 || !(20..=63).contains(&b[0]) {
+            return;
         }
-        Next::Stop
+        let name = match be16(b, 1) {
+            0xfeff | 0x0100 => "dtls1.0",
+            0xfefd => "dtls1.2",
+            0xfefc => "dtls1.3",
+            _ => return,
+        };
+        self.hd.push(name);
+        st.status |= fs::L7_DTLS;
+        self.counters.dtls += 1;
     }
 
     // ---------------------------------------------------------------- result
@@ -1396,6 +1547,15 @@ impl Dissector {
             let snap_l4 = st.snap_eff.saturating_sub(l4_rel);
             a.snap_l4_len = snap_l4 as u32;
             a.l4_hdr_len = st.l4_hdr_len as u32;
+            // Captured L4 bytes below the header length (not checked on later fragments).
+            let need = if st.have_l4 && !st.later_frag {
+                st.l4_hdr_len
+            } else {
+                0
+            };
+            if snap_l4 < need {
+                st.status |= fs::L4HDRSHRTLEN;
+            }
             a.snap_l7_len = snap_l4.saturating_sub(st.l4_hdr_len) as u32;
             a.l7_len = (st.l3_len as i64 - l4_rel as i64 - st.l4_hdr_len as i64) as u16 as u32;
             if st.have_l4 || st.later_frag {
@@ -1461,8 +1621,12 @@ impl Dissector {
             a.len = a.l7_len;
             a.l2_off = off as u32;
             a.l7_off = off as u32;
-            if st.ipvx {
+            if st.ipvx && st.ip_count > 0 {
                 self.counters.ipvx_pkts += 1;
+            } else if st.ipvx {
+                // T2 counts a top-level bogus IP packet twice as IPvX (and once as L2).
+                self.counters.ipvx_pkts += 2;
+                self.counters.l2_pkts += 1;
             } else {
                 self.counters.l2_pkts += 1;
             }
@@ -1491,12 +1655,25 @@ impl Dissector {
             } else {
                 FlowKind::None
             };
-            if st.ipvx && self.cfg.eth_activate > 0 && caplen > 0 {
+            if st.ipvx && self.cfg.eth_activate > 0 && caplen > 0 && st.ip_count == 0 {
                 out.kind = FlowKind::Layer2;
+            }
+            if st.l2_snapped {
+                out.kind = FlowKind::None;
+            }
+            // A layer-2 flow records the innermost Ethernet header.
+            if st.inner_mac_off != T2_OFF_NONE && (st.inner_mac_off as usize) + 12 <= caplen {
+                let m = st.inner_mac_off as usize;
+                a.mac_off = st.inner_mac_off;
+                out.dst_mac = t2_wire::eth::mac(st.d, m);
+                out.src_mac = t2_wire::eth::mac(st.d, m + 6);
             }
         }
         if self.hd.overrun {
             st.status |= fs::HDOVRN;
+        }
+        if st.l2_stop && st.ip_count > 0 && !st.ipvx {
+            st.status |= fs::STPDSCT;
         }
         if st.ip_count > 0 && !st.ipvx {
             // Layer-2 protocol bits describe layer-2 flows only.
@@ -1521,7 +1698,10 @@ impl Dissector {
         if out.kind == FlowKind::None {
             c.no_flow_pkts += 1;
         }
-        if let Some((o, avail, declared, outer)) = st.warn {
+        if let Some((o, avail, declared, v6)) = st.warn {
+            // T2 prefixes "Outer -- " when the snapped IP header is not the flow's
+            // innermost one, and always for IPv6.
+            let outer = v6 || o != st.l3_off;
             if !self.snap_warned {
                 self.snap_warned = true;
                 let msg = format!(

@@ -21,8 +21,6 @@ pub fn ethertype_name(t: u16) -> Option<&'static str> {
         0x880b => "ppp",
         0x8863 => "pppoed",
         0x8100 => "vlan",
-        0x88e5 => "macsec",
-        0x88b5 | 0x88b6 => "local",
         0x8899 => "rrcp",
         0x88d9 => "lltd",
         0x893a => "ieee1905",
@@ -43,6 +41,8 @@ pub fn ethertype_name(t: u16) -> Option<&'static str> {
         0x2000 => "cdp",
         0x2001 => "cgmp",
         0x872d => "wlccp",
+        // T2 names a zero protocol type (Cisco WLCCP over GRE / in SNAP) `wlccp`.
+        0x0000 => "wlccp",
         0x809b => "atalk",
         _ => return None,
     })
@@ -73,7 +73,7 @@ pub fn snap_pid_name(oui: u32, pid: u16) -> Option<&'static str> {
             0x2003 => "vtp",
             0x2004 => "dtp",
             0x0111 => "udld",
-            0x010b => "pvstp",
+            0x010b => "stp",
             0x2001 => "cgmp",
             0x0000 => "wlccp",
             _ => return None,
@@ -131,7 +131,6 @@ pub fn ppp_name(p: u16) -> Option<&'static str> {
     Some(match p {
         0xc021 => "lcp",
         0x8021 => "ipcp",
-        0x8057 => "ipv6cp",
         0x80fd => "ccp",
         0xc023 => "pap",
         0xc223 => "chap",
