@@ -95,11 +95,13 @@ pub fn write_protocol_report(
     if c.dtls > 0 {
         count_line(log, "DTLS packets", c.dtls, p);
     }
+    // Shares of the IPv4 / IPv6 packets. The original counts every IPv6 fragment twice
+    // (reproduced: the reference logs show exactly double the fragments in the capture).
     if c.frag4 > 0 {
-        count_line(log, "IPv4 fragmented packets", c.frag4, p);
+        count_line(log, "IPv4 fragmented packets", c.frag4, c.ipv4_pkts);
     }
     if c.frag6 > 0 {
-        count_line(log, "IPv6 fragmented packets", c.frag6, p);
+        count_line(log, "IPv6 fragmented packets", 2 * c.frag6, c.ipv6_pkts);
     }
 }
 

@@ -361,14 +361,25 @@ impl Engine {
             l4_proto: key.l4_proto,
             id: d.frag.id,
         };
+        // Fragments, as the original keeps its fragment map (read off its per-packet output):
+        // - a first fragment (offset 0, more to come) registers its IP ID for the flow and
+        //   marks the flow "sequence pending";
+        // - a later IPv4 fragment joins the registered flow; the last one ends the sequence
+        //   (clears "pending" there);
+        // - later IPv6 fragments are never joined: the last one still ends the registered
+        //   sequence, but every later IPv6 fragment goes through the normal lookup (ports 0),
+        //   flagged "first fragment missing" and "pending" like any fragment whose first
+        //   fragment was not seen.
         let later_fragment = d.frag.is_fragment && d.frag.offset != 0;
+        let last_fragment = later_fragment && !d.frag.more;
         let mut lookup = None;
         if later_fragment {
-            // Later IPv4 fragments join the first fragment's flow through the fragment map. The
-            // original never finds later IPv6 fragments there: they go through the normal
-            // lookup with ports 0, flagged as headless and unfinished.
+            let registered = self.flows.frag_lookup(&fk, last_fragment);
+            if let (Some(s), true) = (registered, last_fragment) {
+                self.flows.flow_mut(s).status &= !IPV4_FRAG_PENDING;
+            }
             if key.ip_ver == 4 {
-                lookup = self.flows.frag_lookup(&fk, !d.frag.more).map(Lookup::Found);
+                lookup = registered.map(Lookup::Found);
             }
             if lookup.is_none() {
                 d.abi.status |= IPV4_FRAG_HDSEQ_ERR | IPV4_FRAG_PENDING;
@@ -395,13 +406,22 @@ impl Engine {
                 return false;
             }
         };
-        if key.ip_ver == 4 && d.frag.is_fragment && d.frag.offset == 0 && d.frag.more {
+        if d.frag.is_fragment && d.frag.offset == 0 && d.frag.more {
             self.flows.frag_insert(fk, slot);
+            d.abi.status |= IPV4_FRAG_PENDING;
+        } else if !d.frag.is_fragment && self.flows.flow(slot).status & IPV4_FRAG_PENDING != 0 {
+            // A whole packet while the flow still waits for fragments.
+            d.abi.status |= IPV4_FRAG_ERR;
         }
         // Consecutive duplicate IP ID. The packet that creates a flow does not record its ID
         // (the original compares from the second packet on: a flow of two identical packets
         // is not flagged).
-        if key.ip_ver == 4 && matches!(lookup, Lookup::Found(_)) && self.flows.note_ip_id(slot, d.abi.ip_id as u16) {
+        // Fragments of one packet share its ID: they are not duplicates.
+        if key.ip_ver == 4
+            && !d.frag.is_fragment
+            && matches!(lookup, Lookup::Found(_))
+            && self.flows.note_ip_id(slot, d.abi.ip_id as u16)
+        {
             d.abi.status |= DUPIPID;
         }
         if let Lookup::Created(s) = lookup {
@@ -662,7 +682,6 @@ fn terminate_pair_parts(ft: &mut FlowTable, host: &mut Host, counters: &mut Core
     for (dir, s) in [(0u8, Some(first)), (1u8, second)] {
         let Some(s) = s else { continue };
         if ft.has_pending_frags(s) {
-            ft.flow_mut(s).status |= IPV4_FRAG_PENDING;
             counters.global_status |= IPV4_FRAG_PENDING;
         }
         if second.is_none() && ft.flow(s).status & L3FLOWINVERT != 0 {
