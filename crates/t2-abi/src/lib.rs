@@ -110,7 +110,9 @@ impl T2Str {
     }
 }
 
-/// A packet timestamp or a duration: seconds and nanoseconds (`nsec < 1_000_000_000`).
+/// A packet timestamp or a duration: seconds and nanoseconds. `nsec` is below 1_000_000_000
+/// except for packets of broken captures whose timestamp fraction libpcap reports out of range:
+/// the core keeps that raw value (as the original does) so outputs match it.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct T2Time {

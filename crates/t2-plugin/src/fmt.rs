@@ -162,6 +162,11 @@ pub fn push_hex(out: &mut Vec<u8>, v: u64, bytes: usize) {
 pub fn push_time(out: &mut Vec<u8>, sec: u64, nsec: u32) {
     push_u64(out, sec);
     out.push(b'.');
+    if nsec >= 1_000_000_000 {
+        // Only broken captures get here: printed in full like C's `%09u`.
+        push_u64(out, nsec as u64);
+        return;
+    }
     let mut n = nsec;
     let mut buf = [b'0'; 9];
     for i in (0..9).rev() {
@@ -540,5 +545,20 @@ mod tests {
         assert_eq!(utc_date(1795456831), "Mon 23 Nov 2026 18:00:31");
         assert_eq!(utc_date(0), "Thu 01 Jan 1970 00:00:00");
         assert_eq!(utc_date(951782400), "Tue 29 Feb 2000 00:00:00");
+    }
+}
+
+#[cfg(test)]
+mod time_tests {
+    /// Out-of-range fractions as the original prints them (tcpdump/timestamp_invalid_*.pcap).
+    #[test]
+    fn fractions_print_like_c_09u() {
+        let mut v = Vec::new();
+        super::push_time(&mut v, 1418145370, 1_000_000_000);
+        v.push(b' ');
+        super::push_time(&mut v, 1418145370, 2_147_483_648);
+        v.push(b' ');
+        super::push_time(&mut v, 5, 1_000);
+        assert_eq!(String::from_utf8(v).unwrap(), "1418145370.1000000000 1418145370.2147483648 5.000001000");
     }
 }

@@ -106,7 +106,8 @@ fn add_mac(list: &mut [[u8; 6]], n: &mut u8, mac: &[u8]) {
 /// shows a wrapped duration such as `4294967295.999488000`).
 fn duration(first: t2_plugin::abi::T2Time, last: t2_plugin::abi::T2Time) -> (u64, u32) {
     let mut sec = last.sec as i64 - first.sec as i64;
-    let mut nsec = last.nsec as i64 - first.nsec as i64;
+    // The fractions are signed 32-bit values there (matters only for broken timestamps).
+    let mut nsec = last.nsec as i32 as i64 - first.nsec as i32 as i64;
     if nsec < 0 {
         nsec += 1_000_000_000;
         sec -= 1;
@@ -258,8 +259,15 @@ impl Plugin for BasicFlow {
         } else {
             0
         };
-        push_time(out, first - base);
-        push_time(out, last - base);
+        if self.reltime {
+            push_time(out, first - base);
+            push_time(out, last - base);
+        } else {
+            // As received: a broken capture's out-of-range fraction is printed as the original
+            // prints it (e.g. `1418145370.1000000000`).
+            out.time(flow.first_seen.sec, flow.first_seen.nsec);
+            out.time(flow.last_seen.sec, flow.last_seen.nsec);
+        }
         let (dsec, dnsec) = duration(flow.first_seen, flow.last_seen);
         out.time(dsec, dnsec);
         let n = st.ndesc as usize;
@@ -327,5 +335,7 @@ mod duration_tests {
         assert_eq!(duration(t(1416849573, 703625000), t(1416849573, 703113000)), (4294967295, 999488000));
         assert_eq!(duration(t(1340954905, 298858000), t(0, 0)), (2954012390, 701142000));
         assert_eq!(duration(t(10, 500), t(12, 400)), (1, 999999900));
+        // tcpdump/timestamp_invalid_nano.pcap: a fraction of 2147483648 counts as negative.
+        assert_eq!(duration(t(1418145369, 999999999), t(1418145370, 2147483648)), (0, 2147483649));
     }
 }

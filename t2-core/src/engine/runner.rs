@@ -224,10 +224,11 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
         };
         match next {
             Ok(Some(mut raw)) => {
-                // The original keeps packet seconds in 32 bits: a capture with timestamps
-                // past 2106 (or garbage ones) shows the low 32 bits everywhere.
-                raw.ts.sec &= 0xffff_ffff;
+                // The original keeps libpcap's timestamp as two 32-bit values: seconds past
+                // 2106 (or garbage) show their low 32 bits, and a broken fraction (>= 1e9 or
+                // negative) is kept as is, wrapped to 32 bits, in flows and reports.
                 raw.raw_ts.0 = raw.raw_ts.0 as u32 as i64;
+                raw.ts = T2Time { sec: raw.raw_ts.0 as u64, nsec: raw.raw_ts.1 as u32, _pad: 0 };
                 engine.packet(&raw, &mut d)
             }
             Ok(None) => break,
