@@ -426,6 +426,9 @@ impl Engine {
             d.abi.status |= DUPIPID;
         }
         if let Lookup::Created(s) = lookup {
+            // A land attack is a property of the flow, but the report's aggregate (an OR of
+            // packet statuses) shows it too.
+            d.abi.status |= self.flows.flow(s).status & LANDATTACK;
             self.host.on_new_flow(&d.abi, s as u64);
         }
         self.host.on_layer2(&d.abi, T2_FLOW_NONE);
