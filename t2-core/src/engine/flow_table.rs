@@ -107,6 +107,8 @@ struct Node {
     key: FlowKey,
     /// IPv4 identification last recorded (DUPIPID); 0 until the flow's second packet.
     last_ip_id: u16,
+    /// Fragment ID of the fragment sequence the flow is in (FRAG_ERR detection).
+    frag_id: u32,
     /// Number of fragment-map entries pointing at this flow.
     pending_frags: u16,
     live: bool,
@@ -129,6 +131,7 @@ const EMPTY_NODE: Node = Node {
         _pad: [0; 2],
     },
     last_ip_id: 0,
+    frag_id: 0,
     pending_frags: 0,
     live: false,
 };
@@ -438,6 +441,11 @@ impl FlowTable {
             n.pending_frags = n.pending_frags.saturating_sub(1);
         }
         Some(slot)
+    }
+
+    /// Records the fragment ID of the sequence the flow is in; returns the previous one.
+    pub fn swap_frag_id(&mut self, slot: u32, id: u32) -> u32 {
+        std::mem::replace(&mut self.nodes[slot as usize].frag_id, id)
     }
 
     /// Whether the flow has fragment-map entries (a fragment sequence not finished).

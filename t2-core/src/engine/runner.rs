@@ -374,13 +374,18 @@ impl Engine {
         let later_fragment = d.frag.is_fragment && d.frag.offset != 0;
         let last_fragment = later_fragment && !d.frag.more;
         let mut lookup = None;
+        // IPv6: the registered first fragment's flow whose sequence ends if this (last)
+        // fragment starts a flow of its own (what the original's output shows).
+        let mut v6_sequence_end = None;
         if later_fragment {
             let registered = self.flows.frag_lookup(&fk, last_fragment);
-            if let (Some(s), true) = (registered, last_fragment) {
-                self.flows.flow_mut(s).status &= !IPV4_FRAG_PENDING;
-            }
             if key.ip_ver == 4 {
+                if let (Some(s), true) = (registered, last_fragment) {
+                    self.flows.flow_mut(s).status &= !IPV4_FRAG_PENDING;
+                }
                 lookup = registered.map(Lookup::Found);
+            } else if last_fragment {
+                v6_sequence_end = registered;
             }
             if lookup.is_none() {
                 d.abi.status |= IPV4_FRAG_HDSEQ_ERR | IPV4_FRAG_PENDING;
@@ -407,10 +412,17 @@ impl Engine {
                 return false;
             }
         };
-        if d.frag.is_fragment && d.frag.offset == 0 && d.frag.more {
-            self.flows.frag_insert(fk, slot);
-            d.abi.status |= IPV4_FRAG_PENDING;
-        } else if !d.frag.is_fragment && self.flows.flow(slot).status & IPV4_FRAG_PENDING != 0 {
+        let pending = self.flows.flow(slot).status & IPV4_FRAG_PENDING != 0;
+        if d.frag.is_fragment {
+            let previous = self.flows.swap_frag_id(slot, d.frag.id);
+            if d.frag.offset == 0 && d.frag.more {
+                self.flows.frag_insert(fk, slot);
+                d.abi.status |= IPV4_FRAG_PENDING;
+            } else if pending && !via_frag_map && matches!(lookup, Lookup::Found(_)) && previous != d.frag.id {
+                // A fragment of another packet while the flow waits for the rest of one.
+                d.abi.status |= IPV4_FRAG_ERR;
+            }
+        } else if pending {
             // A whole packet while the flow still waits for fragments.
             d.abi.status |= IPV4_FRAG_ERR;
         }
@@ -424,6 +436,9 @@ impl Engine {
             && self.flows.note_ip_id(slot, d.abi.ip_id as u16)
         {
             d.abi.status |= DUPIPID;
+        }
+        if let (Some(first), Lookup::Created(_)) = (v6_sequence_end, lookup) {
+            self.flows.flow_mut(first).status &= !IPV4_FRAG_PENDING;
         }
         if let Lookup::Created(s) = lookup {
             // A land attack is a property of the flow, but the report's aggregate (an OR of
