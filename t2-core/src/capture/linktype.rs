@@ -244,8 +244,9 @@ static TABLE: &[(u32, &str, &str)] = &[
 
 /// Linux cooked capture v2. Rejected by the original T2 0.9.3; see [`SLL2_SUPPORTED`].
 pub const DLT_LINUX_SLL2: u32 = 276;
-/// Set to `true` once the dissector handles SLL2 (a documented improvement over T2 0.9.3).
-pub const SLL2_SUPPORTED: bool = false;
+/// Linux cooked v2 is read and dissected: a documented improvement over T2 0.9.3, which
+/// refuses it (see docs/divergences.md).
+pub const SLL2_SUPPORTED: bool = true;
 /// `LAPD_ACTIVATE` (0 in T2 0.9.3): LAPD and Linux LAPD are only accepted when it is on.
 pub const LAPD_ACTIVATE: bool = false;
 
