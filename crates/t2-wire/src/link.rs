@@ -235,10 +235,9 @@ impl<'a> Ieee80211<'a> {
                     l += 6;
                 }
                 if subtype & 0x8 != 0 {
+                    // QoS control. (An HT control field, present when the Order bit is
+                    // set, is not skipped: T2 does not skip it either.)
                     l += 2;
-                    if fc & 0x8000 != 0 {
-                        l += 4;
-                    }
                 }
                 l
             }

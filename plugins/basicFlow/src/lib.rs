@@ -10,6 +10,7 @@
 #![allow(non_snake_case)]
 
 use std::collections::HashMap;
+use t2_plugin::abi::T2_OFF_NONE;
 use t2_plugin::abi::flow_stat::{HDOVRN, L2_NO_ETH, LAPD_FLOW};
 use t2_plugin::{Column, FlowIndex, Host, Init, Output, Packet, PerFlow, Plugin, Result, Scalar};
 
@@ -144,13 +145,18 @@ impl BasicFlow {
                 host.set_flow_status(f, HDOVRN);
             }
         }
-        if BFO_MAC != 0 && pkt.status & (L2_NO_ETH | LAPD_FLOW) == 0 {
-            if let Some(h) = pkt.mac_header() {
-                if h.len() >= 12 {
-                    add_mac(&mut st.dst_mac, &mut st.ndst, &h[0..6]);
-                    add_mac(&mut st.src_mac, &mut st.nsrc, &h[6..12]);
-                }
+        if BFO_MAC != 0 && pkt.status & (L2_NO_ETH | LAPD_FLOW) == 0 && pkt.mac_off != T2_OFF_NONE {
+            // T2 reads the MACs without checking the captured length: bytes past the
+            // capture read as zeros here.
+            let mut h = [0u8; 12];
+            let d = pkt.data();
+            let m = pkt.mac_off as usize;
+            if m < d.len() {
+                let n = (d.len() - m).min(12);
+                h[..n].copy_from_slice(&d[m..m + n]);
             }
+            add_mac(&mut st.dst_mac, &mut st.ndst, &h[0..6]);
+            add_mac(&mut st.src_mac, &mut st.nsrc, &h[6..12]);
         }
     }
 }
@@ -332,10 +338,19 @@ mod duration_tests {
     /// Values from the original's output (tcpdump/kday4.pcap, pcapng-test-generator test102).
     #[test]
     fn backwards_time_wraps_like_the_original() {
-        assert_eq!(duration(t(1416849573, 703625000), t(1416849573, 703113000)), (4294967295, 999488000));
-        assert_eq!(duration(t(1340954905, 298858000), t(0, 0)), (2954012390, 701142000));
+        assert_eq!(
+            duration(t(1416849573, 703625000), t(1416849573, 703113000)),
+            (4294967295, 999488000)
+        );
+        assert_eq!(
+            duration(t(1340954905, 298858000), t(0, 0)),
+            (2954012390, 701142000)
+        );
         assert_eq!(duration(t(10, 500), t(12, 400)), (1, 999999900));
         // tcpdump/timestamp_invalid_nano.pcap: a fraction of 2147483648 counts as negative.
-        assert_eq!(duration(t(1418145369, 999999999), t(1418145370, 2147483648)), (0, 2147483649));
+        assert_eq!(
+            duration(t(1418145369, 999999999), t(1418145370, 2147483648)),
+            (0, 2147483649)
+        );
     }
 }

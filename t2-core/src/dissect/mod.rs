@@ -106,6 +106,8 @@ pub struct Dissector {
     counters: ProtoCounters,
     hd: HdrDesc,
     snap_warned: bool,
+    /// What lies past a packet's captured bytes in T2's capture buffer (see `padded`).
+    shadow: Vec<u8>,
 }
 
 /// What to dissect next.
@@ -170,6 +172,8 @@ struct St<'a> {
     l4_off: usize,
     l4_hdr_len: usize,
     have_l4: bool,
+    /// The L4 header starts past the captured IP bytes (see `l4`).
+    l4_beyond: bool,
     src_port: u16,
     dst_port: u16,
     tcp_flags: u8,
@@ -182,6 +186,13 @@ struct St<'a> {
     l2_only: bool,
     /// The frame is shorter than its link-layer header: no header counted, no flow.
     l2_snapped: bool,
+    /// The link layer is PPP: T2 makes no layer-2 flow of it unless an Ethernet header
+    /// follows (e.g. PPP → MPLS → pseudowire Ethernet).
+    ppp_link: bool,
+    /// GRE headers seen.
+    gre_seen: u8,
+    /// AppleTalk ARP (`L2_ARP`, but not counted as ARP).
+    aarp: bool,
     /// The next Ethernet header follows an MPLS stack: T2 takes its type field as an
     /// ethertype even below 0x0600 (no 802.3/LLC).
     eth_after_mpls: bool,
@@ -193,6 +204,8 @@ struct St<'a> {
     tunnel_depth: u8,
     /// Once-per-run L3 snap-length warning text data.
     warn: Option<(usize, usize, u32, bool)>,
+    /// Bytes of earlier packets (see `padded`), lent by the dissector for this packet.
+    shadow: Vec<u8>,
 }
 
 impl Dissector {
@@ -205,6 +218,7 @@ impl Dissector {
             },
             hd: HdrDesc::default(),
             snap_warned: false,
+            shadow: vec![0; SHADOW_LEN],
         }
     }
 
@@ -260,6 +274,7 @@ impl Dissector {
             l4_off: 0,
             l4_hdr_len: 0,
             have_l4: false,
+            l4_beyond: false,
             src_port: 0,
             dst_port: 0,
             tcp_flags: 0,
@@ -268,11 +283,15 @@ impl Dissector {
             no_ver_check: false,
             l2_only: false,
             l2_snapped: false,
+            ppp_link: false,
+            gre_seen: 0,
+            aarp: false,
             eth_after_mpls: false,
             unnamed_ipv6: false,
             l2_stop: false,
             tunnel_depth: 0,
             warn: None,
+            shadow: core::mem::take(&mut self.shadow),
         };
         if d.is_empty() {
             self.finish(&mut st, out, log);
@@ -284,7 +303,7 @@ impl Dissector {
             st.dst_mac[i] = u8_at(d, i);
             st.src_mac[i] = u8_at(d, i + 6);
         }
-        let mut next = self.link(&mut st, LinkType(pkt.linktype));
+        let mut next = self.link(&mut st, LinkType(pkt.linktype), log);
         let mut steps = 0;
         while steps < MAX_STEPS {
             steps += 1;
@@ -305,7 +324,7 @@ impl Dissector {
 
     // ---------------------------------------------------------------- link layer
 
-    fn link(&mut self, st: &mut St, lt: LinkType) -> Next {
+    fn link(&mut self, st: &mut St, lt: LinkType, log: &mut Logger) -> Next {
         let d = st.d;
         match lt {
             LinkType::EN10MB | LinkType::ETHERNET_MPACKET => Next::Eth(0),
@@ -326,7 +345,10 @@ impl Dissector {
                     2 => Next::Ipv4(4),
                     10 | 24 | 28 | 30 => Next::Ipv6(4),
                     _ => {
-                        st.status |= fs::STPDSCT;
+                        // T2 warns (family printed in the other byte order when large).
+                        let le = n.family_le();
+                        let v = if le > 0xffff { n.family_be() } else { le };
+                        log.wrn(&format!("Null/Loopback header: unhandled family {v}"));
                         Next::Stop
                     }
                 }
@@ -347,7 +369,13 @@ impl Dissector {
                 st.status |= fs::L2_NO_ETH;
                 match u8_at(d, 0) >> 4 {
                     6 => Next::Ipv6(0),
-                    _ => Next::Ipv4(0),
+                    4 => Next::Ipv4(0),
+                    v => {
+                        // Neither IPv4 nor IPv6: T2 warns and drops the packet (no flow).
+                        log.wrn(&format!("Unknown IP protocol {v} in raw pcap"));
+                        st.l2_snapped = true;
+                        Next::Stop
+                    }
                 }
             }
             LinkType::LINUX_SLL => {
@@ -379,6 +407,7 @@ impl Dissector {
             LinkType::PPP | LinkType::PPP_SERIAL | LinkType::PPP_WITH_DIR => {
                 // `ppp` is pushed by `ppp()` (as the first header of the description).
                 st.status |= fs::L2_NO_ETH | fs::L2_PPP;
+                st.ppp_link = true;
                 let mut o = if lt == LinkType::PPP_WITH_DIR { 1 } else { 0 };
                 if u8_at(d, o) == 0x0f || u8_at(d, o) == 0x8f {
                     // Cisco HDLC framing inside a PPP link type.
@@ -512,8 +541,13 @@ impl Dissector {
                 }
             }
         }
-        // Cisco encapsulation: ethertype after the address.
-        Next::EthType(o + 4, be16(d, o + 2))
+        // Cisco encapsulation: ethertype after the address; below 0x0600 it is an 802.3
+        // length and an LLC header follows.
+        let t = be16(d, o + 2);
+        if t < 0x0600 {
+            return Next::Llc(o + 4);
+        }
+        Next::EthType(o + 4, t)
     }
 
     fn juniper(&mut self, st: &mut St, lt: LinkType) -> Next {
@@ -526,22 +560,21 @@ impl Dissector {
         let flags = d[3];
         let mut o = 4;
         if flags & 0x80 != 0 {
+            // Extension TLVs: 2-byte length, then the TLVs.
             let l = be16(d, 4) as usize;
             o += 2 + l;
         }
-        if flags & 0x01 == 0 {
-            // No L2 header present.
+        if flags & 0x02 != 0 {
+            // No L2 header present (4-byte protocol family instead).
             o += 4;
         }
-        if o > d.len() {
-            st.status |= fs::L2SNAPLENGTH;
-            return Next::Stop;
-        }
+        // (T2 does not check the captured length of what follows: a header past the capture
+        // is read from the memory after it.)
         match lt {
             LinkType::JUNIPER_ETHER => Next::Eth(o),
             LinkType::JUNIPER_PPPOE => Next::EthType(o, 0x8864),
             _ => {
-                // ATM1: cookie (4 bytes), then LLC/SNAP or raw.
+                // ATM1: cookie (4 bytes), then LLC/SNAP or an Ethernet header.
                 let o = o + 4;
                 if be32(d, o) == 0xaaaa_0300 {
                     Next::Llc(o)
@@ -557,8 +590,9 @@ impl Dissector {
     fn eth(&mut self, st: &mut St, o: usize) -> Next {
         let d = st.d;
         st.l2_stop = true;
-        if o == 0 && d.len() <= 14 {
-            // A frame holding no more than the Ethernet header: dropped before dissection.
+        if o == 0 && d.len() < 16 {
+            // A frame holding less than the Ethernet header and two bytes: dropped before
+            // dissection (a 15-byte frame is dropped, a 16-byte one is dissected).
             st.status |= fs::L2SNAPLENGTH;
             st.l2_snapped = true;
             return Next::Stop;
@@ -567,7 +601,16 @@ impl Dissector {
         // The MACs T2 records are those of the innermost Ethernet header in front of the
         // flow's IP header (a wireless frame inside CAPWAP does not replace them).
         let t = if st.mac_off == T2_OFF_NONE {
-            let Ok(e) = Ethernet::new_checked(&d[o.min(d.len())..]) else {
+            // Behind a link-layer header T2 reads the Ethernet header without checking the
+            // captured length (what is missing reads as zeros here).
+            let mut tmp = [0u8; 14];
+            let b = &d[o.min(d.len())..];
+            let b = if o > 0 {
+                padded(d, &st.shadow, o, &mut tmp)
+            } else {
+                b
+            };
+            let Ok(e) = Ethernet::new_checked(b) else {
                 st.status |= fs::L2SNAPLENGTH;
                 return Next::Stop;
             };
@@ -690,6 +733,13 @@ impl Dissector {
                 st.status |= fs::L2_ARP;
                 Next::Stop
             }
+            0x80f3 => {
+                // AppleTalk ARP: an ARP flow (not counted as an ARP packet).
+                self.hd.push("aarp");
+                st.status |= fs::L2_ARP;
+                st.aarp = true;
+                Next::Stop
+            }
             0x8035 => {
                 self.hd.push("rarp");
                 st.status |= fs::L2_RARP;
@@ -749,8 +799,22 @@ impl Dissector {
             return Next::Stop;
         }
         st.eth_type = ((l.dsap() as u16) << 8) | l.ssap() as u16;
-        st.l2_payload_off = o + 3;
+        // I- and S-format frames have a 2-byte control field, U-format frames one byte.
+        st.l2_payload_off = if u8_at(d, o + 2) & 0x03 == 0x03 {
+            o + 3
+        } else {
+            o + 4
+        };
         match l.dsap() {
+            // The null SAP: nothing more to name.
+            0x00 => Next::Stop,
+            0xff if l.ssap() == 0xff => {
+                // Global SAP pair (e.g. 802.11 HT control read as LLC): T2 names another
+                // `llc` with no type.
+                self.hd.push("llc");
+                st.eth_type = 0;
+                Next::Stop
+            }
             0x06 => Next::Ipv4(o + 3),
             0x98 => {
                 self.hd.push("arp");
@@ -860,6 +924,7 @@ impl Dissector {
         st.ip_ver = ver;
         st.l3_off = o;
         st.have_l4 = false;
+        st.l4_beyond = false;
         st.l4_hdr_len = 0;
         st.src_port = 0;
         st.dst_port = 0;
@@ -928,9 +993,10 @@ impl Dissector {
         self.hd.push("ipv4");
         self.enter_ip(st, o, 4);
         st.status |= fs::FS_IPV4_PKT;
-        let Ok(ip) = Ipv4::new_checked(&d[o..]) else {
-            st.status |= fs::L3HDRSHRTLEN;
-            st.snap_l3 = st.caplen - o;
+        // T2 reads the fixed header even when it is not fully captured; what is missing
+        // reads as the memory there (see `padded`).
+        let mut tmp = [0u8; Ipv4::MIN_LEN];
+        let Ok(ip) = Ipv4::new_checked(padded(d, &st.shadow, o, &mut tmp)) else {
             return Next::Stop;
         };
         let hl = ip.ihl_bytes();
@@ -942,6 +1008,10 @@ impl Dissector {
         st.ip_frag = ip.frag_field();
         st.ip_id = ip.id() as u32;
         self.ip_lengths(st, o, ip.total_len() as u32);
+        if st.l3_len < 20 {
+            // The IP length (after the framing clamp) is below the minimal header.
+            st.status |= fs::L3HDRSHRTLEN | fs::L4HDRSHRTLEN;
+        }
         if hl < 20 {
             st.status |= fs::IPV4_HL_TOO_SHORT;
             st.ip_hdr_len = hl;
@@ -980,9 +1050,9 @@ impl Dissector {
         }
         self.enter_ip(st, o, 6);
         st.status |= fs::FS_IPV6_PKT;
-        let Ok(ip) = Ipv6::new_checked(&d[o..]) else {
-            st.status |= fs::L3HDRSHRTLEN;
-            st.snap_l3 = st.caplen - o;
+        // (Read even when not fully captured, like IPv4; no L3HDRSHRTLEN for IPv6.)
+        let mut tmp = [0u8; Ipv6::HEADER_LEN];
+        let Ok(ip) = Ipv6::new_checked(padded(d, &st.shadow, o, &mut tmp)) else {
             return Next::Stop;
         };
         st.src_ip = ip.src();
@@ -1018,8 +1088,9 @@ impl Dissector {
                         43 => "ipv6.routing",
                         _ => "ipv6.dstopts",
                     });
-                    let Ok(e) = Ipv6Ext::new_checked(&d[p.min(d.len())..]) else {
-                        st.status |= fs::L4HDRSHRTLEN;
+                    // (Past the captured bytes T2 goes on reading; zeros here.)
+                    let mut tmp = [0u8; Ipv6Ext::MIN_LEN];
+                    let Ok(e) = Ipv6Ext::new_checked(padded(d, &st.shadow, p, &mut tmp)) else {
                         return self.ipv6_stop(st, p, nh);
                     };
                     nh = e.next_header();
@@ -1031,8 +1102,8 @@ impl Dissector {
                     }
                     n += 1;
                     self.hd.push("ipv6.fraghdr");
-                    let Ok(f) = Ipv6Frag::new_checked(&d[p.min(d.len())..]) else {
-                        st.status |= fs::L4HDRSHRTLEN;
+                    let mut tmp = [0u8; Ipv6Frag::HEADER_LEN];
+                    let Ok(f) = Ipv6Frag::new_checked(padded(d, &st.shadow, p, &mut tmp)) else {
                         return self.ipv6_stop(st, p, nh);
                     };
                     st.ip_frag = be16(d, p + 2);
@@ -1082,30 +1153,44 @@ impl Dissector {
         let b = &d[p.min(end).min(d.len())..end.min(d.len())];
         if st.later_frag {
             // Later IPv4 fragment: the protocol is named but nothing is read.
-            if let Some(n) = names::ipproto_name(proto) {
-                self.hd.push(n);
-            } else {
-                self.hd.push_unk_dec(proto as u32);
+            self.push_proto_name(proto);
+            if st.gre_seen == 0 {
+                // (Observed: not for a fragment inside GRE → PPP → IPv4; IP in IP has it.)
+                st.status |= fs::STPDSCT;
             }
-            st.status |= fs::STPDSCT;
             st.l4_hdr_len = 0;
+            return Next::Stop;
+        }
+        if p > end && matches!(proto, 1 | 6 | 17 | 58 | 132 | 136) {
+            // The L4 header starts past the captured bytes (e.g. IPv4 options or the IPv6
+            // header not captured): T2 computes the captured L4 length unsigned, so its
+            // checks pass, and reads the header from memory past the capture (zeros here:
+            // ports 0, a TCP data offset of 0). No L4HDRSHRTLEN.
+            st.l4_beyond = true;
+            self.push_proto_name(proto);
+            st.l4_hdr_len = match proto {
+                6 => 0,
+                132 => 12,
+                _ => 8,
+            };
+            if proto == 132 {
+                st.status |= fs::L4_SCTP;
+            }
             return Next::Stop;
         }
         match proto {
             6 => {
                 self.hd.push("tcp");
                 st.l4_hdr_len = 20;
-                if let Ok(t) = Tcp::new_checked(b) {
+                let mut tmp = [0u8; 20];
+                if let Ok(t) = Tcp::new_checked(self.l4_view(st, p, b, &mut tmp)) {
                     st.src_port = t.src_port();
                     st.dst_port = t.dst_port();
                     st.tcp_flags = t.flags();
                     st.l4_hdr_len = t.header_len();
                 } else {
                     st.status |= fs::L4HDRSHRTLEN;
-                    if avail >= 4 {
-                        st.src_port = be16(b, 0);
-                        st.dst_port = be16(b, 2);
-                    }
+                    self.short_l4_ports(st, p, 20);
                 }
                 self.ssdp(st);
                 Next::Stop
@@ -1113,12 +1198,10 @@ impl Dissector {
             17 | 136 => {
                 self.hd.push(if proto == 17 { "udp" } else { "udplite" });
                 st.l4_hdr_len = 8;
-                let Ok(u) = Udp::new_checked(b) else {
+                let mut tmp = [0u8; 8];
+                let Ok(u) = Udp::new_checked(self.l4_view(st, p, b, &mut tmp)) else {
                     st.status |= fs::L4HDRSHRTLEN;
-                    if avail >= 4 {
-                        st.src_port = be16(b, 0);
-                        st.dst_port = be16(b, 2);
-                    }
+                    self.short_l4_ports(st, p, 8);
                     return Next::Stop;
                 };
                 st.src_port = u.src_port();
@@ -1132,11 +1215,18 @@ impl Dissector {
                 self.hd.push("sctp");
                 st.status |= fs::L4_SCTP;
                 st.l4_hdr_len = 12;
-                if let Ok(s) = Sctp::new_checked(b) {
-                    st.src_port = s.src_port();
-                    st.dst_port = s.dst_port();
-                } else {
-                    st.status |= fs::L4HDRSHRTLEN;
+                // T2 wants the common header and a chunk header (16 bytes).
+                let mut tmp = [0u8; 16];
+                let v = self.l4_view(st, p, b, &mut tmp);
+                match Sctp::new_checked(v) {
+                    Ok(s) if v.len() >= 16 => {
+                        st.src_port = s.src_port();
+                        st.dst_port = s.dst_port();
+                    }
+                    _ => {
+                        st.status |= fs::L4HDRSHRTLEN;
+                        self.short_l4_ports(st, p, 16);
+                    }
                 }
                 Next::Stop
             }
@@ -1232,6 +1322,13 @@ impl Dissector {
                 st.l4_hdr_len = 0;
                 Next::Stop
             }
+            115 => {
+                // L2TPv3 over IP.
+                self.hd.push("l2tp");
+                st.status |= fs::L2_L2TP;
+                st.l4_hdr_len = 8;
+                Next::Stop
+            }
             _ => {
                 if let Some(n) = names::ipproto_name(proto) {
                     self.hd.push(n);
@@ -1239,10 +1336,61 @@ impl Dissector {
                 } else {
                     self.hd.push_unk_dec(proto as u32);
                     st.status |= fs::STPDSCT;
-                    st.l4_hdr_len = 0;
+                    // (Observed: 8 bytes over IPv4 — checked against the captured bytes —,
+                    // none over IPv6.)
+                    st.l4_hdr_len = if st.ip_ver == 4 { 8 } else { 0 };
                 }
                 Next::Stop
             }
+        }
+    }
+
+    /// Ports of an L4 header that is not fully captured. T2 checks the header against the
+    /// IP length (computed unsigned: an IP length below the headers passes): when the IP
+    /// packet is long enough for the header, the ports are read from the captured bytes
+    /// (past the capture: zeros here); when the IP length cuts the header (e.g. a first
+    /// fragment ending inside the TCP header) they stay 0.
+    fn short_l4_ports(&self, st: &mut St, p: usize, min: usize) {
+        let rel = p
+            .saturating_sub(st.l3_off)
+            .saturating_sub(Self::ipv4_opt_len(st));
+        let ip_l4 = (st.l3_len as usize).wrapping_sub(rel);
+        if (st.l3_len as usize) < rel || ip_l4 >= min {
+            let mut tmp = [0u8; 4];
+            let v = padded(st.d, &st.shadow, p, &mut tmp);
+            let b = |i: usize| u8_at(v, i) as u16;
+            st.src_port = b(0) << 8 | b(1);
+            st.dst_port = b(2) << 8 | b(3);
+        }
+    }
+
+    /// IPv4 option bytes (T2's L4 length checks count a 20-byte IPv4 header).
+    fn ipv4_opt_len(st: &St) -> usize {
+        if st.ip_ver == 4 {
+            st.ip_hdr_len.saturating_sub(20)
+        } else {
+            0
+        }
+    }
+
+    /// The bytes a fixed L4 header of `tmp.len()` bytes is read from. `b` holds the captured
+    /// bytes of the IP packet from the header on; when it is shorter than the header, T2
+    /// still reads the header if its length check passes: it counts a 20-byte IPv4 header
+    /// (options not subtracted), so the header may extend past the IP packet (into the
+    /// captured frame, then past the capture: zeros here). Otherwise `b` (the caller's
+    /// `new_checked` fails).
+    fn l4_view<'a>(&self, st: &St<'a>, p: usize, b: &'a [u8], tmp: &'a mut [u8]) -> &'a [u8] {
+        if b.len() >= tmp.len() || b.len() + Self::ipv4_opt_len(st) < tmp.len() {
+            return b;
+        }
+        padded(st.d, &st.shadow, p, tmp)
+    }
+
+    fn push_proto_name(&mut self, proto: u8) {
+        if let Some(n) = names::ipproto_name(proto) {
+            self.hd.push(n);
+        } else {
+            self.hd.push_unk_dec(proto as u32);
         }
     }
 
@@ -1250,18 +1398,35 @@ impl Dissector {
         let d = st.d;
         self.hd.push("gre");
         st.status |= fs::L2_GRE;
-        self.counters.gre += 1;
+        st.gre_seen = st.gre_seen.saturating_add(1);
+        if st.gre_seen == 1 {
+            // (Counted once per packet.)
+            self.counters.gre += 1;
+        }
         let end = (st.l3_off + st.snap_eff).min(d.len());
         let b = &d[p.min(end)..end];
-        let Ok(g) = Gre::new_checked(b) else {
-            st.l4_hdr_len = b.len().min(4);
-            st.status |= fs::L4HDRSHRTLEN;
-            return Next::Stop;
+        let mut tmp = [0u8; 20];
+        let g = match Gre::new_checked(b) {
+            Ok(g) => g,
+            Err(_) => {
+                // T2 reads the GRE header anyway, past the IP packet and the capture.
+                st.status |= fs::L4HDRSHRTLEN;
+                match Gre::new_checked(padded(d, &st.shadow, p, &mut tmp)) {
+                    Ok(g) => g,
+                    Err(_) => return Next::Stop,
+                }
+            }
         };
         st.l4_hdr_len = g.header_len();
         let q = p + g.header_len();
         let proto = g.proto();
         match proto {
+            0x0800 | 0x86dd if st.gre_seen > 1 => {
+                // GRE inside GRE: T2 names the inner IP header but keeps the flow on the
+                // IP header carrying this GRE.
+                self.hd.push(if proto == 0x0800 { "ipv4" } else { "ipv6" });
+                Next::Stop
+            }
             0x0800 | 0x86dd => {
                 st.tunnel_depth = 1;
                 if proto == 0x0800 {
@@ -1277,7 +1442,19 @@ impl Dissector {
                 if u8_at(d, o) == 0xff && u8_at(d, o + 1) == 0x03 {
                     o += 2;
                 }
-                Next::Ppp(o)
+                // In GRE, T2 honours a compressed (one-byte, odd) PPP protocol field.
+                match u8_at(d, o) {
+                    0x21 | 0x57 => {
+                        self.hd.push("ppp");
+                        st.l2_stop = true;
+                        if u8_at(d, o) == 0x21 {
+                            Next::Ipv4(o + 1)
+                        } else {
+                            Next::Ipv6(o + 1)
+                        }
+                    }
+                    _ => Next::Ppp(o),
+                }
             }
             0x88be => {
                 let Ok(e) = Erspan::new_checked(&d[q.min(end)..end], proto == 0x22eb) else {
@@ -1345,6 +1522,11 @@ impl Dissector {
                     st.status |= fs::L3_GENEVE;
                     return Next::Eth(r);
                 }
+                if g.proto() == 0x0800 && st.status & fs::L3SNAPLENGTH != 0 {
+                    // (Observed: an IPv4 payload in a snapped packet is not dissected.)
+                    st.status |= fs::STPDSCT;
+                    return Next::Stop;
+                }
             }
         }
         let gtp_port = |x: u16| x == 2152 || x == 2123 || x == 3386;
@@ -1360,7 +1542,11 @@ impl Dissector {
                     return match u8_at(d, r) >> 4 {
                         4 if r < end => Next::Ipv4(r),
                         6 if r < end => Next::Ipv6(r),
-                        _ => Next::Stop,
+                        _ => {
+                            // A user-plane payload that is not IP: not dissected.
+                            st.status |= fs::STPDSCT;
+                            Next::Stop
+                        }
                     };
                 }
             }
@@ -1387,9 +1573,7 @@ impl Dissector {
                 }
             }
             let teredo_prefix = |a: usize| r + a + 4 <= end && be32(d, r + a) == 0x2001_0000;
-            if r < end
-                && u8_at(d, r) >> 4 == 6
-                && (t3544 || teredo_prefix(8) || teredo_prefix(24))
+            if r < end && u8_at(d, r) >> 4 == 6 && (t3544 || teredo_prefix(8) || teredo_prefix(24))
             {
                 self.hd.push("teredo");
                 st.status |= fs::L3_TRDO;
@@ -1398,7 +1582,11 @@ impl Dissector {
             }
         }
         if port(5072) {
-            if let Ok(a) = Ayiya::new_checked(b) {
+            if let Some(a) = Ayiya::new_checked(b)
+                .ok()
+                .filter(|a| matches!(a.next_header(), 4 | 41))
+            {
+                // (Other payloads, e.g. a keep-alive with no next header: plain UDP.)
                 self.hd.push("ayiya");
                 st.status |= fs::L3_AYIYA;
                 self.counters.ayiya += 1;
@@ -1415,6 +1603,7 @@ impl Dissector {
                 self.hd.push("l2tp");
                 st.status |= fs::L2_L2TP;
                 if l.is_control() || l.version() != 2 {
+                    st.status |= fs::STPDSCT;
                     return Next::Stop;
                 }
                 let mut r = q + l.header_len();
@@ -1529,8 +1718,7 @@ impl Dissector {
         a.mpls_count = st.mpls_count;
         out.src_mac = st.src_mac;
         out.dst_mac = st.dst_mac;
-        let is_ip =
-            st.ip_count > 0 && !st.ipvx && st.ip_hdr_len >= 20 && st.status & fs::L3HDRSHRTLEN == 0;
+        let is_ip = st.ip_count > 0 && !st.ipvx && st.ip_hdr_len >= 20;
         if st.ip_count > 0 && !st.ipvx {
             a.outer_l3_off = st.outer_l3_off as u32;
             a.l3_off = st.l3_off as u32;
@@ -1548,12 +1736,14 @@ impl Dissector {
             a.snap_l4_len = snap_l4 as u32;
             a.l4_hdr_len = st.l4_hdr_len as u32;
             // Captured L4 bytes below the header length (not checked on later fragments).
-            let need = if st.have_l4 && !st.later_frag {
-                st.l4_hdr_len
-            } else {
-                0
-            };
-            if snap_l4 < need {
+            // (An IP length below the headers wraps T2's unsigned L4 length: no check.)
+            let need =
+                if st.have_l4 && !st.later_frag && !st.l4_beyond && st.l3_len as usize >= l4_rel {
+                    st.l4_hdr_len
+                } else {
+                    0
+                };
+            if snap_l4 + Self::ipv4_opt_len(st) < need {
                 st.status |= fs::L4HDRSHRTLEN;
             }
             a.snap_l7_len = snap_l4.saturating_sub(st.l4_hdr_len) as u32;
@@ -1630,14 +1820,15 @@ impl Dissector {
             } else {
                 self.counters.l2_pkts += 1;
             }
-            if st.status & fs::L2_ARP != 0 {
+            if st.status & fs::L2_ARP != 0 && !st.aarp {
                 self.counters.arp += 1;
             }
             if st.status & fs::L2_RARP != 0 {
                 self.counters.rarp += 1;
             }
             if caplen as u32 <= MINRAWLEN {
-                let used = if st.status & (fs::L2_ARP | fs::L2_RARP) != 0 && rest >= 28 {
+                let used = if st.status & (fs::L2_ARP | fs::L2_RARP) != 0 && (rest >= 28 || st.aarp)
+                {
                     28
                 } else if let Some(l) = st.llc_len {
                     (l as usize).min(rest + 100_000)
@@ -1658,15 +1849,20 @@ impl Dissector {
             if st.ipvx && self.cfg.eth_activate > 0 && caplen > 0 && st.ip_count == 0 {
                 out.kind = FlowKind::Layer2;
             }
-            if st.l2_snapped {
+            if st.l2_snapped || (st.ppp_link && !st.have_mac) {
                 out.kind = FlowKind::None;
+                // (T2 counts padding only of packets it makes a flow of.)
+                a.pad_len = 0;
             }
             // A layer-2 flow records the innermost Ethernet header.
-            if st.inner_mac_off != T2_OFF_NONE && (st.inner_mac_off as usize) + 12 <= caplen {
+            // (T2 reads its MACs even past the capture.)
+            if st.inner_mac_off != T2_OFF_NONE {
                 let m = st.inner_mac_off as usize;
                 a.mac_off = st.inner_mac_off;
-                out.dst_mac = t2_wire::eth::mac(st.d, m);
-                out.src_mac = t2_wire::eth::mac(st.d, m + 6);
+                let mut tmp = [0u8; 12];
+                let h = padded(st.d, &st.shadow, m, &mut tmp);
+                out.dst_mac = t2_wire::eth::mac(h, 0);
+                out.src_mac = t2_wire::eth::mac(h, 6);
             }
         }
         if self.hd.overrun {
@@ -1715,12 +1911,40 @@ impl Dissector {
                 log.wrn(&msg);
             }
         }
+        // This packet's bytes now lie in the capture buffer (see `padded`).
+        let mut sh = core::mem::take(&mut st.shadow);
+        let n = st.d.len().min(sh.len());
+        sh[..n].copy_from_slice(&st.d[..n]);
+        self.shadow = sh;
     }
 
     /// Protocol section of the end report (see [`report`]).
     pub fn write_protocol_report(&self, log: &mut Logger, total_packets: u64, total_bytes: u64) {
         report::write_protocol_report(&self.counters, log, total_packets, total_bytes);
     }
+}
+
+/// Bytes kept from earlier packets to model what T2 reads past the captured bytes.
+pub const SHADOW_LEN: usize = 256;
+
+/// The `tmp.len()` bytes at offset `o` of the packet `d`: `d[o..]` itself when captured,
+/// else `tmp` filled with what is captured followed by what T2 would find in memory past
+/// the capture. T2 reads fixed headers without checking the captured length; libpcap
+/// reads every record of a pcap file into the same buffer, so past the capture lie the
+/// bytes of earlier (longer) packets at the same offsets, zeros in a fresh buffer. `shadow`
+/// holds those bytes (the first [`SHADOW_LEN`]); beyond it zeros are assumed.
+fn padded<'t>(d: &'t [u8], shadow: &[u8], o: usize, tmp: &'t mut [u8]) -> &'t [u8] {
+    if d.len() >= o && d.len() - o >= tmp.len() {
+        return &d[o..];
+    }
+    for (i, t) in tmp.iter_mut().enumerate() {
+        let at = o + i;
+        *t = match d.get(at) {
+            Some(&b) => b,
+            None => shadow.get(at).copied().unwrap_or(0),
+        };
+    }
+    tmp
 }
 
 #[cfg(test)]

@@ -188,3 +188,109 @@ fn random_bytes_never_panic() {
 }
 
 const HDRDESC_LEN_CHECK: usize = crate::packet::HDRDESC_LEN;
+
+/// PPP link, PAP (from tcpdump/truncated-aack.pcap): no layer-2 flow without an Ethernet
+/// header, and no padding counted.
+#[test]
+fn ppp_link_non_ip_makes_no_flow() {
+    let o = run(
+        9,
+        &[0xff, 0x03, 0xc0, 0x23, 0x02, 0x01, 0x00, 0x04, 0x94, 0x86],
+    );
+    assert_eq!(o.hdr_desc_str(), "ppp:pap");
+    assert_eq!(o.kind, FlowKind::None);
+    assert_eq!(o.abi.pad_len, 0);
+}
+
+/// Raw IP link with version 3 (tcpdump/heap-overflow-1.pcap): dropped, only `raw` counted.
+#[test]
+fn raw_link_bad_version_is_dropped() {
+    let o = run(101, &[0x30]);
+    assert_eq!(o.kind, FlowKind::None);
+    assert_eq!(o.abi.num_hdrs, 1);
+}
+
+/// A 15-byte Ethernet frame (tcpdump/isoclns-heapoverflow.pcap) is L2-snapped; 16 bytes
+/// are dissected.
+#[test]
+fn ethernet_needs_16_bytes() {
+    let mut b = [0x30u8; 16];
+    b[12] = 0xfe;
+    b[13] = 0xfe;
+    let o = run(1, &b[..15]);
+    assert_eq!(o.kind, FlowKind::None);
+    assert_ne!(o.abi.status & fs::L2SNAPLENGTH, 0);
+    assert_eq!(o.abi.num_hdrs, 0);
+    let o = run(1, &b);
+    assert_eq!(o.kind, FlowKind::Layer2);
+}
+
+/// Frame relay, Cisco encapsulation with a type below 0x0600 (tcpdump/esis_snpa_asan.pcap):
+/// an 802.3 length, LLC follows; the null DSAP is not named.
+#[test]
+fn frelay_cisco_length_is_llc() {
+    let b = [
+        0x00, 0x0c, 0x05, 0x22, 0x00, 0x82, 0x11, 0x01, 0x55, 0x42, 0x53, 0x43, 0x70, 0xa1,
+    ];
+    let o = run(107, &b);
+    assert_eq!(o.hdr_desc_str(), "fr:llc");
+    assert_eq!(o.abi.eth_type, 0x0082);
+    assert_eq!(o.abi.status & fs::STPDSCT, 0);
+    assert_eq!(o.kind, FlowKind::Layer2);
+}
+
+/// First IPv4 fragment whose TCP header is cut by the IP length
+/// (suricata-verify bug-6887 frag-ip-tcp-syn): ports 0, L4HDRSHRTLEN.
+#[test]
+fn first_fragment_cut_tcp_has_no_ports() {
+    let b = [
+        0x45, 0x00, 0x00, 0x1c, 0x00, 0x01, 0x20, 0x00, 0x40, 0x06, 0x54, 0xd6, 1, 1, 1, 1, 2, 2,
+        2, 2, 0x30, 0x39, 0x1f, 0x90, 0x00, 0x00, 0x00, 0x01,
+    ];
+    let o = run(228, &b);
+    assert_eq!(o.hdr_desc_str(), ":ipv4:tcp");
+    assert_eq!((o.abi.src_port, o.abi.dst_port), (0, 0));
+    assert_ne!(o.abi.status & fs::L4HDRSHRTLEN, 0);
+}
+
+/// IPv4 with an IP length below 20 (tcpdump/ipv4_invalid_length.pcap, header cut at 19
+/// bytes): still an IP flow, protocol from the header, L3HDRSHRTLEN.
+#[test]
+fn short_ipv4_header_still_makes_a_flow() {
+    let b = [
+        0xc0, 0xd6, 0x82, 0x36, 0x03, 0x2b, 0xf0, 0x4d, 0xa2, 0x3d, 0x5d, 0xa3, 0x08, 0x00, 0x45,
+        0x00, 0x00, 0x54, 0xfc, 0x35, 0x00, 0x00, 0x40, 0x11, 0x3b, 0x05, 0x8c, 0xd3, 0x09, 0xce,
+        0x2d, 0x21, 0x7f,
+    ];
+    let o = run(1, &b);
+    assert_eq!(o.kind, FlowKind::Ip);
+    assert_eq!(o.hdr_desc_str(), "eth:ipv4:udp");
+    assert_eq!(o.abi.l4_proto, 17);
+    assert_eq!(&o.abi.dst_ip[..4], &[45, 33, 127, 0]);
+    assert_ne!(o.abi.status & fs::L3HDRSHRTLEN, 0);
+}
+
+/// GRE in GRE (zeek/tunnels/gre-within-gre.pcap): the innermost IP is named, the flow
+/// stays on the middle IP header.
+#[test]
+fn gre_in_gre_keeps_middle_ip() {
+    let mut b = vec![
+        0x00, 0x1b, 0xd5, 0xff, 0x54, 0xd9, 0x00, 0x0f, 0xfe, 0xdd, 0x22, 0x42, 0x08, 0x00,
+    ];
+    let ip = |len: u16, proto: u8, s: u8, d: u8| {
+        let l = len.to_be_bytes();
+        [
+            0x45, 0, l[0], l[1], 0, 0, 0, 0, 64, proto, 0, 0, 10, 0, 0, s, 10, 0, 0, d,
+        ]
+    };
+    b.extend_from_slice(&ip(20 + 4 + 20 + 4 + 28, 47, 1, 2));
+    b.extend_from_slice(&[0, 0, 0x08, 0x00]);
+    b.extend_from_slice(&ip(20 + 4 + 28, 47, 3, 4));
+    b.extend_from_slice(&[0, 0, 0x08, 0x00]);
+    b.extend_from_slice(&ip(28, 1, 5, 6));
+    b.extend_from_slice(&[8, 0, 0, 0, 0, 0, 0, 0]);
+    let o = run(1, &b);
+    assert_eq!(o.hdr_desc_str(), "eth:ipv4:gre:ipv4:gre:ipv4");
+    assert_eq!(o.abi.l4_proto, 47);
+    assert_eq!(&o.abi.src_ip[..4], &[10, 0, 0, 3]);
+}
