@@ -9,13 +9,14 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::tree::{CORE_BINARIES, CORE_PACKAGE, Plugin, SourceTree};
+use crate::tree::{CORE_BINARIES, CORE_PACKAGE, Plugin, SourceTree, TOOL_BINARIES, TOOLS_PACKAGE};
 
 /// What builds the targets. [`Cargo`] in real use; tests substitute a fake that writes files.
 pub trait Builder {
     /// Builds `plugin` and returns the path of its shared library.
     fn build_plugin(&mut self, tree: &SourceTree, plugin: &Plugin) -> Result<PathBuf>;
-    /// Builds the core and returns `(name, path)` of each of [`CORE_BINARIES`].
+    /// Builds the core and the tools and returns `(name, path)` of each of [`CORE_BINARIES`]
+    /// and [`TOOL_BINARIES`].
     fn build_core(&mut self, tree: &SourceTree) -> Result<Vec<(String, PathBuf)>>;
 }
 
@@ -24,16 +25,16 @@ pub trait Builder {
 pub struct Cargo;
 
 impl Cargo {
-    fn run(&self, root: &Path, package: &str) -> Result<Vec<Artifact>> {
+    fn run(&self, root: &Path, packages: &[&str]) -> Result<Vec<Artifact>> {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let package = packages.join(" -p ");
         let mut child = Command::new(&cargo)
             .args([
                 "build",
                 "--release",
                 "--message-format=json-render-diagnostics",
-                "-p",
-                package,
             ])
+            .args(packages.iter().flat_map(|p| ["-p", p]))
             .current_dir(root)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -59,7 +60,7 @@ impl Cargo {
 
 impl Builder for Cargo {
     fn build_plugin(&mut self, tree: &SourceTree, plugin: &Plugin) -> Result<PathBuf> {
-        let artifacts = self.run(&tree.root, &plugin.package)?;
+        let artifacts = self.run(&tree.root, &[&plugin.package])?;
         let want = format!("lib{}.so", plugin.lib_name);
         artifacts
             .iter()
@@ -75,9 +76,10 @@ impl Builder for Cargo {
     }
 
     fn build_core(&mut self, tree: &SourceTree) -> Result<Vec<(String, PathBuf)>> {
-        let artifacts = self.run(&tree.root, CORE_PACKAGE)?;
+        let artifacts = self.run(&tree.root, &[CORE_PACKAGE, TOOLS_PACKAGE])?;
         CORE_BINARIES
             .iter()
+            .chain(TOOL_BINARIES)
             .map(|name| {
                 artifacts
                     .iter()
@@ -85,7 +87,7 @@ impl Builder for Cargo {
                     .find(|e| e.file_name().is_some_and(|n| n == *name))
                     .map(|e| (name.to_string(), e.clone()))
                     .ok_or_else(|| {
-                        anyhow!("cargo built '{CORE_PACKAGE}' but no executable '{name}'")
+                        anyhow!("cargo built '{CORE_PACKAGE}' and '{TOOLS_PACKAGE}' but no executable '{name}'")
                     })
             })
             .collect()

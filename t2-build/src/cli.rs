@@ -54,7 +54,8 @@ Usage:
 Builds each NAME in release mode with cargo and installs it. A plugin NAME (e.g. basicFlow)
 is installed atomically as NNN_NAME.so into the plugin folder, NNN being the number in its
 plugins/NAME/t2plugin.toml. The NAME tranalyzer2 (or t2) builds the core and installs the
-executables 't2' and 'tranalyzer' into the bin folder.
+executables 't2' and 'tranalyzer', and the tools 't2build' and 't2conf', into the bin folder.
+Change a plugin's settings with 't2conf NAME -D FLAG=VALUE' before building it.
 Without NAME: tranalyzer2 and every plugin of the default set that exists in the source tree
 ({defaults}).
 

@@ -1,13 +1,16 @@
-//! `t2build` (and later `t2conf`): build, install and manage t2 plugins.
+//! `t2build` and `t2conf`: build, install, manage and configure t2 plugins.
 //!
-//! The binaries are thin: they parse the command line ([`cli`]) and call the operations of
-//! [`Session`], which write their messages to any `Write` and read answers from any `BufRead`,
-//! and build through a [`cargo::Builder`], so everything here is testable without spawning
-//! cargo or touching `~/.tranalyzer`.
+//! The binaries are thin: `t2build` parses the command line ([`cli`]) and calls the operations of
+//! [`Session`]; `t2conf` is [`conf`] (its settings files: [`manifest`] for plugins,
+//! [`conf::core_settings`] for the core). The operations write their messages to any `Write`
+//! (and [`Session`]'s read answers from any `BufRead`), and build through a [`cargo::Builder`],
+//! so everything here is testable without spawning cargo or touching `~/.tranalyzer`.
 
 pub mod cargo;
 pub mod cli;
+pub mod conf;
 pub mod folder;
+pub mod manifest;
 pub mod tree;
 
 #[cfg(test)]

@@ -42,6 +42,7 @@ impl Builder for FakeBuilder {
         self.built.push("tranalyzer2".into());
         tree::CORE_BINARIES
             .iter()
+            .chain(tree::TOOL_BINARIES)
             .map(|n| {
                 let p = self.out.path().join(n);
                 fs::write(&p, "exe")?;
@@ -212,6 +213,7 @@ fn core_goes_to_local_bin_by_default() {
         "{out}"
     );
     assert!(bin.join("tranalyzer").is_file());
+    assert!(bin.join("t2conf").is_file() && bin.join("t2build").is_file());
     assert!(f.installed().is_empty());
 }
 

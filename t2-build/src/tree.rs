@@ -33,6 +33,10 @@ pub const CORE_ALIASES: &[&str] = &["t2", "tranalyzer"];
 pub const CORE_PACKAGE: &str = "t2-cli";
 /// The executables the core package produces, installed into the bin folder.
 pub const CORE_BINARIES: &[&str] = &["t2", "tranalyzer"];
+/// The cargo package of the tools, built and installed with the core.
+pub const TOOLS_PACKAGE: &str = "t2-build";
+/// The tools' executables, installed into the bin folder with the core's.
+pub const TOOL_BINARIES: &[&str] = &["t2build", "t2conf"];
 
 /// `t2build` without names: the core plus T2's default plugin set (spec §4.10).
 pub const DEFAULT_PLUGINS: &[&str] = &[

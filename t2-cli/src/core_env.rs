@@ -1,17 +1,29 @@
-//! Core settings overridden by environment variables of the same name, as T2's `ENVCNTRL`
-//! allows for its switches (e.g. `FLOW_TIMEOUT=60 t2 -r f.pcap`). Only settings the core
-//! implements are accepted; each value is checked and a bad one is refused naming the variable
-//! and what it accepts. (The configuration tool of the next issue will write the same names.)
+//! Core settings from the core settings file `~/.tranalyzer/t2core.toml` (written by
+//! `t2conf tranalyzer2 -D NAME=VALUE`; format and checks in `t2_build::conf::core_settings`),
+//! overridden by environment variables of the same name, as T2's `ENVCNTRL` allows for its
+//! switches (e.g. `FLOW_TIMEOUT=60 t2 -r f.pcap`). Only settings the core implements are
+//! accepted; each value is checked and a bad one is refused naming the variable (or the file)
+//! and what it accepts.
 
-use anyhow::{Result, bail};
+use std::path::Path;
+
+use anyhow::{Result, anyhow, bail};
 use t2_core::config::CoreSettings;
 
 /// The names this module reads.
-pub const NAMES: [&str; 4] = ["FLOW_TIMEOUT", "HASHCHAINTABLE_BASE_SIZE", "HASH_AUTOPILOT", "T2_LOG_COLOR"];
+pub const NAMES: [&str; 5] = ["IPV6_ACTIVATE", "FLOW_TIMEOUT", "HASHCHAINTABLE_BASE_SIZE", "HASH_AUTOPILOT", "T2_LOG_COLOR"];
 
 /// The variables of [`NAMES`] present in the process environment.
 pub fn from_process() -> Vec<(String, String)> {
     NAMES.iter().filter_map(|n| std::env::var(n).ok().map(|v| (n.to_string(), v))).collect()
+}
+
+/// The settings of the core settings file of `home` (none without a home or a file), followed
+/// by `env_vars`, so that [`apply`] lets the environment override the file.
+pub fn file_then_env(home: Option<&Path>, env_vars: Vec<(String, String)>) -> Result<Vec<(String, String)>> {
+    let mut vars = t2_build::conf::core_settings::file_vars(home).map_err(|e| anyhow!("Invalid {e:#}"))?;
+    vars.extend(env_vars);
+    Ok(vars)
 }
 
 /// Applies `vars` to `core`.
@@ -27,6 +39,12 @@ pub fn apply(core: &mut CoreSettings, vars: &[(String, String)]) -> Result<()> {
                 Ok(n) if (1..=1 << 30).contains(&n) => core.hash_base = n,
                 _ => bail!(
                     "Invalid value '{value}' for environment variable 'HASHCHAINTABLE_BASE_SIZE': expected an integer from 1 to 1073741824"
+                ),
+            },
+            "IPV6_ACTIVATE" => match v {
+                "2" => core.ipv6_activate = 2,
+                _ => bail!(
+                    "Invalid value '{value}' for environment variable 'IPV6_ACTIVATE': only 2 (IPv4 and IPv6) is implemented yet"
                 ),
             },
             "HASH_AUTOPILOT" => core.hash_autopilot = bool01(name, value)?,
@@ -73,5 +91,43 @@ mod tests {
         let e = apply(&mut c, &v("HASHCHAINTABLE_BASE_SIZE", "0")).unwrap_err().to_string();
         assert!(e.contains("1 to 1073741824"), "{e}");
         assert_eq!(c, CoreSettings::default(), "nothing applied");
+    }
+
+    /// t2conf offers exactly the settings read here, with the core's defaults, and every value
+    /// t2conf accepts is accepted here.
+    #[test]
+    fn t2conf_catalogue_matches() {
+        let cat = t2_build::conf::core_settings::catalogue();
+        let mut names: Vec<&str> = cat.settings.iter().map(|s| s.name.as_str()).collect();
+        let mut ours = NAMES.to_vec();
+        names.sort_unstable();
+        ours.sort_unstable();
+        assert_eq!(names, ours);
+        let mut c = CoreSettings::default();
+        for s in &cat.settings {
+            let lit = t2_build::manifest::value_literal(&s.default);
+            apply(&mut c, &v(&s.name, &lit)).unwrap();
+            for bound in s.range.iter().flat_map(|(lo, hi)| [lo, hi]) {
+                apply(&mut CoreSettings::default(), &v(&s.name, &t2_build::manifest::value_literal(bound))).unwrap();
+            }
+        }
+        assert_eq!(c, CoreSettings::default(), "the catalogue's defaults are the core's");
+        assert!(apply(&mut c, &v("IPV6_ACTIVATE", "0")).unwrap_err().to_string().contains("only 2"));
+    }
+
+    #[test]
+    fn the_file_is_read_and_the_environment_overrides_it() {
+        let home = std::env::temp_dir().join(format!("t2-core-env-{}", std::process::id()));
+        std::fs::create_dir_all(home.join(".tranalyzer")).unwrap();
+        std::fs::write(home.join(".tranalyzer/t2core.toml"), "# x\nFLOW_TIMEOUT = 60.0\nHASH_AUTOPILOT = 0\n").unwrap();
+        let vars = file_then_env(Some(&home), v("FLOW_TIMEOUT", "30")).unwrap();
+        let mut c = CoreSettings::default();
+        apply(&mut c, &vars).unwrap();
+        assert_eq!((c.flow_timeout, c.hash_autopilot), (30.0, false));
+        std::fs::write(home.join(".tranalyzer/t2core.toml"), "VERBOSE = 0\n").unwrap();
+        let e = format!("{:#}", file_then_env(Some(&home), Vec::new()).unwrap_err());
+        let _ = std::fs::remove_dir_all(&home);
+        assert!(e.starts_with("Invalid core settings file '") && e.contains("'VERBOSE' is a setting of T2's core that t2rs does not implement yet"), "{e}");
+        assert!(file_then_env(None, Vec::new()).unwrap().is_empty());
     }
 }

@@ -127,12 +127,68 @@ pub enum Parsed {
     /// `-V`, `--version`.
     Version,
     Run(RawArgs),
+    /// `--plugin-info [NAME...]` (with `-p PATH`): describe the installed plugins.
+    PluginInfo(PluginInfoArgs),
+}
+
+/// `t2 --plugin-info [NAME...] [-p PATH]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PluginInfoArgs {
+    /// Only these plugins (all when empty).
+    pub names: Vec<String>,
+    /// `-p PATH`: the plugin folder.
+    pub plugin_dir: Option<PathBuf>,
+}
+
+fn is_plugin_info(a: &OsStr) -> bool {
+    let a = a.as_bytes();
+    a == b"--plugin-info" || a.starts_with(b"--plugin-info=")
+}
+
+/// `--plugin-info` takes plugin names (as operands or `--plugin-info=NAME`) and `-p PATH`; any
+/// other option is refused.
+fn parse_plugin_info(args: &[OsString]) -> Result<Parsed> {
+    let mut a = PluginInfoArgs::default();
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].to_string_lossy().into_owned();
+        i += 1;
+        if let Some(name) = arg.strip_prefix("--plugin-info=") {
+            a.names
+                .extend(name.split(',').filter(|n| !n.is_empty()).map(String::from));
+        } else if arg == "--plugin-info" {
+            continue;
+        } else if arg == "-h" || arg == "--help" {
+            return Ok(Parsed::Help);
+        } else if let Some(dir) = arg.strip_prefix("-p") {
+            let dir = if dir.is_empty() {
+                i += 1;
+                args.get(i - 1)
+                    .map(|d| d.to_string_lossy().into_owned())
+                    .filter(|d| !d.is_empty())
+                    .ok_or_else(|| anyhow!("Option '-p' requires an argument"))?
+            } else {
+                dir.to_string()
+            };
+            a.plugin_dir = Some(PathBuf::from(dir));
+        } else if arg.starts_with('-') {
+            bail!(
+                "Option '{arg}' cannot be combined with --plugin-info (only -p PATH and plugin names)"
+            );
+        } else {
+            a.names.push(arg);
+        }
+    }
+    Ok(Parsed::PluginInfo(a))
 }
 
 /// Stage 1: getopt over `args` (without the program name).
 pub fn parse_args(args: &[OsString]) -> Result<Parsed> {
     if args.is_empty() {
         return Ok(Parsed::Usage);
+    }
+    if args.iter().any(|a| is_plugin_info(a)) {
+        return parse_plugin_info(args);
     }
     let mut raw = RawArgs::default();
     let mut i = 0;

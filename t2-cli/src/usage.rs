@@ -67,6 +67,11 @@ Optional arguments:
 
     -V, --version
                  Print the version and exit
+    --plugin-info [NAME...]
+                 Describe the installed plugins (all, or NAME...; with -p
+                 PATH those of PATH): number, version, plugin ABI version,
+                 dependencies and the settings each was built with, and warn
+                 where one differs from the t2plugin.toml of the source tree
 
     -h, --help   Print this help and exit
 

@@ -9,3 +9,4 @@ pub mod engine;
 pub mod fmt;
 pub mod log;
 pub mod packet;
+pub mod plugin_info;
