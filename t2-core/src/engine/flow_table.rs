@@ -427,11 +427,19 @@ impl FlowTable {
         pending
     }
 
-    /// Maps a later fragment's key to the flow of its first fragment.
-    pub fn frag_insert(&mut self, key: FragKey, slot: u32) {
-        if self.frags.insert(key, slot).is_none() {
-            self.nodes[slot as usize].pending_frags = self.nodes[slot as usize].pending_frags.saturating_add(1);
+    /// Maps a later fragment's key to the flow of its first fragment. Returns the other flow
+    /// the key was mapped to, whose sequence this one replaces.
+    pub fn frag_insert(&mut self, key: FragKey, slot: u32) -> Option<u32> {
+        let previous = self.frags.insert(key, slot);
+        if previous != Some(slot) {
+            let n = &mut self.nodes[slot as usize];
+            n.pending_frags = n.pending_frags.saturating_add(1);
+            if let Some(old) = previous {
+                let n = &mut self.nodes[old as usize];
+                n.pending_frags = n.pending_frags.saturating_sub(1);
+            }
         }
+        previous.filter(|&old| old != slot)
     }
 
     /// The flow a later fragment belongs to; `last` removes the mapping (no more fragments).
@@ -711,5 +719,21 @@ mod tests {
         assert_eq!(ft.frag_lookup(&fk, true), Some(a));
         assert!(!ft.has_pending_frags(a));
         assert_eq!(ft.frag_lookup(&fk, true), None);
+    }
+
+    #[test]
+    fn a_second_first_fragment_with_the_same_key_takes_the_sequence_over() {
+        let mut ft = FlowTable::new(8, 182.0);
+        let a = ft.create(key(1, 0, 2, 0), t(0), 182.0, 0, false).unwrap();
+        let b = ft.create(key(1, 701, 2, 12), t(0), 182.0, 0, false).unwrap();
+        let fk = FragKey { id: 45839, ip_ver: 4, l4_proto: 17, ..Default::default() };
+        assert_eq!(ft.frag_insert(fk, a), None);
+        // The same sequence repeated in the same flow replaces nothing.
+        assert_eq!(ft.frag_insert(fk, a), None);
+        assert_eq!(ft.frag_insert(fk, b), Some(a));
+        assert!(!ft.has_pending_frags(a));
+        assert!(ft.has_pending_frags(b));
+        assert_eq!(ft.frag_lookup(&fk, true), Some(b));
+        assert!(!ft.has_pending_frags(b));
     }
 }

@@ -374,8 +374,9 @@ impl Engine {
         let later_fragment = d.frag.is_fragment && d.frag.offset != 0;
         let last_fragment = later_fragment && !d.frag.more;
         let mut lookup = None;
-        // IPv6: the registered first fragment's flow whose sequence ends if this (last)
-        // fragment starts a flow of its own (what the original's output shows).
+        // IPv6: the registered first fragment's flow, whose sequence ends if this (last)
+        // fragment reaches a flow holding the same sequence: one it creates, or one whose last
+        // fragment had this ID (what the original's output shows).
         let mut v6_sequence_end = None;
         if later_fragment {
             let registered = self.flows.frag_lookup(&fk, last_fragment);
@@ -413,15 +414,33 @@ impl Engine {
             }
         };
         let pending = self.flows.flow(slot).status & IPV4_FRAG_PENDING != 0;
+        // Whether the flow this fragment reached holds the same sequence (created by it, or its
+        // last fragment had this ID).
+        let mut same_sequence = false;
         if d.frag.is_fragment {
             let previous = self.flows.swap_frag_id(slot, d.frag.id);
-            if d.frag.offset == 0 && d.frag.more {
-                self.flows.frag_insert(fk, slot);
-                d.abi.status |= IPV4_FRAG_PENDING;
-            } else if pending && !via_frag_map && matches!(lookup, Lookup::Found(_)) && previous != d.frag.id {
-                // A fragment of another packet while the flow waits for the rest of one.
+            // A fragment of another packet while the flow waits for the rest of one.
+            let other_sequence = pending
+                && !via_frag_map
+                && matches!(lookup, Lookup::Found(_))
+                && previous != d.frag.id;
+            if other_sequence {
                 d.abi.status |= IPV4_FRAG_ERR;
             }
+            if d.frag.offset == 0 && d.frag.more {
+                if let Some(old) = self.flows.frag_insert(fk, slot) {
+                    // The same fragment key in another flow (ports differ): that flow's
+                    // sequence is taken over and no longer pending (as the original shows).
+                    self.flows.flow_mut(old).status &= !IPV4_FRAG_PENDING;
+                }
+                // "Pending" is a state of the flow, not of this packet: the report's aggregate
+                // (an OR of packet statuses) only shows it for sequences still open at the end.
+                self.flows.flow_mut(slot).status |= IPV4_FRAG_PENDING;
+            } else if other_sequence {
+                // A later fragment does not switch the flow to its sequence.
+                self.flows.swap_frag_id(slot, previous);
+            }
+            same_sequence = matches!(lookup, Lookup::Created(_)) || previous == d.frag.id;
         } else if pending {
             // A whole packet while the flow still waits for fragments.
             d.abi.status |= IPV4_FRAG_ERR;
@@ -429,15 +448,16 @@ impl Engine {
         // Consecutive duplicate IP ID. The packet that creates a flow does not record its ID
         // (the original compares from the second packet on: a flow of two identical packets
         // is not flagged).
-        // Fragments of one packet share its ID: they are not duplicates.
+        // Later fragments (offset > 0) share their first fragment's ID and are never compared,
+        // however they reached the flow; a first fragment is (a repeated sequence is flagged).
         if key.ip_ver == 4
-            && !d.frag.is_fragment
+            && !later_fragment
             && matches!(lookup, Lookup::Found(_))
             && self.flows.note_ip_id(slot, d.abi.ip_id as u16)
         {
             d.abi.status |= DUPIPID;
         }
-        if let (Some(first), Lookup::Created(_)) = (v6_sequence_end, lookup) {
+        if let (Some(first), true) = (v6_sequence_end, same_sequence) {
             self.flows.flow_mut(first).status &= !IPV4_FRAG_PENDING;
         }
         if let Lookup::Created(s) = lookup {
