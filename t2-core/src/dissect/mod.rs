@@ -152,6 +152,11 @@ struct St<'a> {
     l2_payload_off: usize,
     /// An 802.3 length field seen for the innermost frame (padding computation).
     llc_len: Option<u16>,
+    /// Where the bytes counted by `llc_len` (the 802.3 length) start.
+    llc_start: usize,
+    /// The original's bandwidth estimate counts this packet's frame as well: an IPv4 header
+    /// after an IPv6 header (4in6, also through GRE and other tunnels), or a PIM register.
+    wire_counted_too: bool,
     /// IP facts of the innermost IP header.
     ip_ver: u8,
     ip_count: u8,
@@ -257,6 +262,8 @@ impl Dissector {
             eth_type: 0,
             l2_payload_off: 0,
             llc_len: None,
+            llc_start: 0,
+            wire_counted_too: false,
             ip_ver: 0,
             ip_count: 0,
             l3_off: 0,
@@ -631,6 +638,7 @@ impl Dissector {
         }
         if t < 0x0600 {
             st.llc_len = Some(t);
+            st.llc_start = o + 14;
             if st.inner_mac_off == o as u32 {
                 // An 802.3 frame inside a tunnel: T2 skips an LLC/SNAP header without
                 // checking it and takes the SNAP protocol-id position as the ethertype.
@@ -669,6 +677,7 @@ impl Dissector {
                 let inner = be16(d, o + 2);
                 if inner < 0x0600 {
                     st.llc_len = Some(inner);
+                    st.llc_start = o + 4;
                     return Next::Llc(o + 4);
                 }
                 Next::EthType(o + 4, inner)
@@ -920,6 +929,9 @@ impl Dissector {
         if st.ip_count == 0 {
             st.outer_l3_off = o;
         }
+        if ver == 4 && st.ip_count > 0 && st.ip_ver == 6 {
+            st.wire_counted_too = true;
+        }
         st.ip_count = st.ip_count.saturating_add(1);
         st.ip_ver = ver;
         st.l3_off = o;
@@ -1030,7 +1042,6 @@ impl Dissector {
                 more: ip.more_frags(),
                 id: ip.id() as u32,
             };
-            self.counters.frag4 += 1;
             if ip.frag_offset() != 0 {
                 st.later_frag = true;
             }
@@ -1108,10 +1119,12 @@ impl Dissector {
                     };
                     st.ip_frag = be16(d, p + 2);
                     st.ip_id = f.id();
+                    // Every fragment header counts once, atomic ones too; a packet that ends
+                    // up a fragment counts once more (see the output stage).
+                    self.counters.frag6 += 1;
                     if f.offset() != 0 || f.more() {
                         // (An atomic fragment, offset 0 without M, is not fragmentation.)
                         st.status |= fs::IPV4_FRAG;
-                        self.counters.frag6 += 1;
                         st.frag = crate::packet::FragInfo {
                             is_fragment: true,
                             offset: f.offset(),
@@ -1297,7 +1310,10 @@ impl Dissector {
                 // PIM register carries an inner IP packet.
                 if u8_at(b, 0) & 0x0f == 1 && avail > 8 {
                     return match u8_at(b, 8) >> 4 {
-                        4 => Next::Ipv4(p + 8),
+                        4 => {
+                            st.wire_counted_too = true;
+                            Next::Ipv4(p + 8)
+                        }
                         6 => {
                             // T2 does not name an IPv6 header carried by a PIM register.
                             st.unnamed_ipv6 = true;
@@ -1759,6 +1775,16 @@ impl Dissector {
             }
             out.tcp_flags = if st.proto == 6 { st.tcp_flags } else { 0 };
             out.frag = st.frag;
+            if st.frag.is_fragment {
+                // Counted for the innermost IP header only (a tunnel's outer fragmentation
+                // does not count once an inner IP header is reached). IPv6: on top of the
+                // count per fragment header.
+                if st.ip_ver == 4 {
+                    self.counters.frag4 += 1;
+                } else {
+                    self.counters.frag6 += 1;
+                }
+            }
             st.status |= if st.ip_ver == 6 {
                 fs::L2_IPV6
             } else {
@@ -1767,13 +1793,20 @@ impl Dissector {
             a.len = a.l7_len;
             a.l2_off = st.mac_off;
             // Padding: bytes captured after the IP packet in a minimum-size frame.
-            if caplen as u32 <= MINRAWLEN {
+            // (T2 measures it against the wire length, not the captured length.)
+            if st.wirelen <= MINRAWLEN {
                 let ip_end = st.l3_off + st.l3_len as usize;
-                if ip_end < caplen && st.l3_len > 0 {
-                    a.pad_len = (caplen - ip_end) as u32;
+                let wire = st.wirelen as usize;
+                if ip_end < wire && st.l3_len > 0 {
+                    a.pad_len = (wire - ip_end) as u32;
                 }
             }
             out.kind = if is_ip { FlowKind::Ip } else { FlowKind::None };
+            if st.wire_counted_too {
+                // The original's bandwidth estimate counts such a packet twice: as its frame
+                // on the wire and as the estimate of the innermost IP packet.
+                out.bytes_on_wire = (caplen as u64).saturating_sub(a.pad_len as u64);
+            }
             if st.ip_ver == 6 {
                 self.counters.ipv6_pkts += 1;
             } else {
@@ -1826,17 +1859,16 @@ impl Dissector {
             if st.status & fs::L2_RARP != 0 {
                 self.counters.rarp += 1;
             }
-            if caplen as u32 <= MINRAWLEN {
-                let used = if st.status & (fs::L2_ARP | fs::L2_RARP) != 0 && (rest >= 28 || st.aarp)
-                {
-                    28
+            if st.wirelen <= MINRAWLEN {
+                let wire = st.wirelen as usize;
+                let wire_rest = wire.saturating_sub(off);
+                if st.status & (fs::L2_ARP | fs::L2_RARP) != 0 && (rest >= 28 || st.aarp) {
+                    a.pad_len = wire_rest.saturating_sub(28) as u32;
                 } else if let Some(l) = st.llc_len {
-                    (l as usize).min(rest + 100_000)
+                    // 802.3: the length field counts the bytes from the LLC header on.
+                    a.pad_len = wire.saturating_sub(st.llc_start + l as usize) as u32;
                 } else {
-                    0
-                };
-                if used <= rest {
-                    a.pad_len = (rest - used) as u32;
+                    a.pad_len = wire_rest as u32;
                 }
             }
             let l2ok = self.cfg.eth_activate > 0 && !st.l2_only && st.have_mac

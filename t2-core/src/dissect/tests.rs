@@ -294,3 +294,36 @@ fn gre_in_gre_keeps_middle_ip() {
     assert_eq!(o.abi.l4_proto, 47);
     assert_eq!(&o.abi.src_ip[..4], &[10, 0, 0, 3]);
 }
+
+/// 802.3 frame (length field 38) carrying STP over LLC, padded to 60 bytes (from
+/// tcpdump/802.1D_spanning_tree.pcap): the original counts 8 pad bytes, the bytes after the
+/// 38 the length field announces from the LLC header on.
+#[test]
+fn llc_padding_counts_from_the_llc_header() {
+    let mut b = [0u8; 60];
+    b[..6].copy_from_slice(&[0x01, 0x80, 0xc2, 0, 0, 0]);
+    b[6..12].copy_from_slice(&[0x00, 0x19, 0x06, 0xea, 0xb8, 0x85]);
+    b[12..14].copy_from_slice(&38u16.to_be_bytes());
+    b[14..17].copy_from_slice(&[0x42, 0x42, 0x03]);
+    let o = run(1, &b);
+    assert_eq!(o.abi.pad_len, 8);
+}
+
+/// A small frame cut by the snap length: the padding is measured against the wire length (as
+/// in zeek/tcp/truncated-header.pcap: 58 of 60 bytes captured, IP length 44 → 2 pad bytes).
+#[test]
+fn padding_uses_the_wire_length() {
+    let mut b = [0u8; 58];
+    b[12..14].copy_from_slice(&[0x08, 0x00]);
+    b[14..34].copy_from_slice(&[
+        0x45, 0, 0, 44, 0, 1, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+    ]);
+    b[34..38].copy_from_slice(&[0x00, 0x19, 0xed, 0x9b]);
+    b[46] = 0x60; // TCP data offset 24
+    let mut d = Dissector::new(DissectConfig::default());
+    let mut out = Dissected::default();
+    let mut log = Logger::sink();
+    let pkt = RawPacket { ts: T2Time::default(), wirelen: 60, linktype: 1, data: &b, raw_ts: (0, 0) };
+    d.dissect(&pkt, &mut out, &mut log);
+    assert_eq!(out.abi.pad_len, 2);
+}

@@ -308,7 +308,7 @@ impl Engine {
         let a = &d.abi;
         if d.kind == FlowKind::Ip && a.l3_off != T2_OFF_NONE {
             let l2 = if a.l2_off != T2_OFF_NONE && a.l2_off <= a.l3_off { a.l2_off } else { 0 };
-            self.counters.bytes_on_wire += (a.l3_off - l2) as u64 + a.l3_len as u64;
+            self.counters.bytes_on_wire += (a.l3_off - l2) as u64 + a.l3_len as u64 + d.bytes_on_wire;
             self.counters.snapped_bytes += raw.data.len() as u64;
         } else if a.outer_l3_off != T2_OFF_NONE {
             self.counters.bytes_on_wire += (raw.wirelen as u64).saturating_sub(a.pad_len as u64);
@@ -318,9 +318,8 @@ impl Engine {
         let with_flow = match d.kind {
             FlowKind::Ip => self.ip_packet(d, now),
             FlowKind::Layer2 if self.eth_activate > 0 => {
-                if d.abi.status & L3_IPVX == 0 {
-                    self.counters.l2_packets += 1;
-                }
+                // (Bogus IP packets turned into layer-2 flows count as L2 too.)
+                self.counters.l2_packets += 1;
                 self.l2_packet(d, now)
             }
             _ => {
