@@ -2,6 +2,11 @@
 //! cargo's own JSON messages (`--message-format=json-render-diagnostics`), so wherever the target
 //! folder is (`CARGO_TARGET_DIR`, `build.target-dir` in a cargo config, the default) the right
 //! file is found. Cargo's progress and diagnostics go to stderr as usual.
+//!
+//! Out-of-tree plugins ([`PluginKind::Crate`], [`PluginKind::Make`]) are built in their own
+//! folder: `cargo build --release -p PACKAGE` there (its own workspace and target folder, or
+//! `CARGO_TARGET_DIR`), or `make` (`$MAKE`, else `make`), which must leave `NAME.so` or
+//! `libNAME.so` in the folder.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -9,7 +14,9 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::tree::{CORE_BINARIES, CORE_PACKAGE, Plugin, SourceTree, TOOL_BINARIES, TOOLS_PACKAGE};
+use crate::tree::{
+    CORE_BINARIES, CORE_PACKAGE, Plugin, PluginKind, SourceTree, TOOL_BINARIES, TOOLS_PACKAGE,
+};
 
 /// What builds the targets. [`Cargo`] in real use; tests substitute a fake that writes files.
 pub trait Builder {
@@ -18,6 +25,9 @@ pub trait Builder {
     /// Builds the core and the tools and returns `(name, path)` of each of [`CORE_BINARIES`]
     /// and [`TOOL_BINARIES`].
     fn build_core(&mut self, tree: &SourceTree) -> Result<Vec<(String, PathBuf)>>;
+    /// Builds an out-of-tree plugin (kind [`PluginKind::Crate`] or [`PluginKind::Make`]) in its
+    /// folder and returns the path of its shared library.
+    fn build_external(&mut self, plugin: &Plugin) -> Result<PathBuf>;
 }
 
 /// Runs the real cargo (`$CARGO`, else `cargo` from `PATH`) in release mode.
@@ -58,21 +68,70 @@ impl Cargo {
     }
 }
 
+/// The plugin's `lib<lib_name>.so` among cargo's artefacts.
+fn find_library(artifacts: &[Artifact], plugin: &Plugin) -> Result<PathBuf> {
+    let want = format!("lib{}.so", plugin.lib_name);
+    artifacts
+        .iter()
+        .flat_map(|a| a.filenames.iter())
+        .find(|f| f.file_name().is_some_and(|n| *n == *want))
+        .cloned()
+        .ok_or_else(|| {
+            anyhow!(
+                "cargo built package '{}' but no '{want}' (is its [lib] crate-type \"cdylib\"?)",
+                plugin.package
+            )
+        })
+}
+
+/// Runs `make` in `plugin.dir` and returns the library it left there.
+fn run_make(plugin: &Plugin) -> Result<PathBuf> {
+    let make = std::env::var_os("MAKE").unwrap_or_else(|| "make".into());
+    let status = Command::new(&make)
+        .current_dir(&plugin.dir)
+        .stdin(Stdio::null())
+        .status()
+        .with_context(|| format!("cannot run '{}'", Path::new(&make).display()))?;
+    if !status.success() {
+        bail!("make failed in '{}' ({status})", plugin.dir.display());
+    }
+    make_output(plugin)
+}
+
+/// `NAME.so` or `libNAME.so` in the plugin's folder (the newer one if both exist).
+pub fn make_output(plugin: &Plugin) -> Result<PathBuf> {
+    let candidates = [
+        plugin.dir.join(format!("{}.so", plugin.lib_name)),
+        plugin.dir.join(format!("lib{}.so", plugin.lib_name)),
+    ];
+    candidates
+        .iter()
+        .filter_map(|p| Some((std::fs::metadata(p).ok()?.modified().ok()?, p)))
+        .max_by_key(|(t, _)| *t)
+        .map(|(_, p)| p.clone())
+        .ok_or_else(|| {
+            anyhow!(
+                "make succeeded in '{}' but left neither '{n}.so' nor 'lib{n}.so' there",
+                plugin.dir.display(),
+                n = plugin.lib_name
+            )
+        })
+}
+
 impl Builder for Cargo {
     fn build_plugin(&mut self, tree: &SourceTree, plugin: &Plugin) -> Result<PathBuf> {
         let artifacts = self.run(&tree.root, &[&plugin.package])?;
-        let want = format!("lib{}.so", plugin.lib_name);
-        artifacts
-            .iter()
-            .flat_map(|a| a.filenames.iter())
-            .find(|f| f.file_name().is_some_and(|n| *n == *want))
-            .cloned()
-            .ok_or_else(|| {
-                anyhow!(
-                    "cargo built package '{}' but no '{want}' (is its [lib] crate-type \"cdylib\"?)",
-                    plugin.package
-                )
-            })
+        find_library(&artifacts, plugin)
+    }
+
+    fn build_external(&mut self, plugin: &Plugin) -> Result<PathBuf> {
+        match plugin.kind {
+            PluginKind::Make => run_make(plugin),
+            PluginKind::Crate | PluginKind::Workspace => {
+                let artifacts = self.run(&plugin.dir, &[&plugin.package])?;
+                find_library(&artifacts, plugin)
+            }
+        }
     }
 
     fn build_core(&mut self, tree: &SourceTree) -> Result<Vec<(String, PathBuf)>> {

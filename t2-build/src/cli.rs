@@ -49,15 +49,23 @@ pub fn usage() -> String {
         "t2build - build and install the t2 core and plugins (t2rs {version})
 
 Usage:
-    t2build [OPTION...] [NAME...]
+    t2build [OPTION...] [NAME|DIR...]
 
 Builds each NAME in release mode with cargo and installs it. A plugin NAME (e.g. basicFlow)
 is installed atomically as NNN_NAME.so into the plugin folder, NNN being the number in its
 plugins/NAME/t2plugin.toml. The NAME tranalyzer2 (or t2) builds the core and installs the
-executables 't2' and 'tranalyzer', and the tools 't2build' and 't2conf', into the bin folder.
+executables 't2' and 'tranalyzer', and the tools 't2build', 't2conf' and 't2plugin', into the
+bin folder, and t2_plugin.h (the C header of the plugin ABI) into ~/.tranalyzer/include.
 Change a plugin's settings with 't2conf NAME -D FLAG=VALUE' before building it.
 Without NAME: tranalyzer2 and every plugin of the default set that exists in the source tree
 ({defaults}).
+
+A DIR (an argument containing '/', or '.') is a plugin folder outside the source tree, as
+'t2plugin -c NAME' creates them: its t2plugin.toml gives name and number; a Rust crate
+(Cargo.toml) is built with 'cargo build --release' there, a C plugin (Makefile) with 'make'
+after t2plugin_config.h is rewritten from t2plugin.toml. A bare NAME that is no plugin of
+the tree but a plugin folder in the current folder is built the same way. Building such
+folders needs no source tree.
 
 Actions (instead of building):
     -u NAME...      Unload: remove the plugins NAME from the plugin folder
@@ -72,8 +80,10 @@ Options:
     -h, --help      Show this help and exit
 
 Source tree: $T2HOME if set, otherwise the first folder holding a Cargo.toml and a plugins/
-folder, walking up from this executable's location, then from the current folder.
-Cargo is $CARGO or 'cargo'; CARGO_TARGET_DIR and other cargo settings are honoured.
+folder, walking up from this executable's location, then from the current folder, and last
+the tree this t2build was compiled from, if it is still there.
+Cargo is $CARGO or 'cargo', make is $MAKE or 'make'; CARGO_TARGET_DIR and other cargo
+settings are honoured.
 ",
         version = env!("CARGO_PKG_VERSION"),
         defaults = crate::tree::DEFAULT_PLUGINS.join(" "),
@@ -293,6 +303,9 @@ mod tests {
             "-y ",
             "-h, --help",
             "T2HOME",
+            "[NAME|DIR...]",
+            "t2plugin -c NAME",
+            "t2_plugin.h",
         ] {
             assert!(u.contains(o), "{o}");
         }

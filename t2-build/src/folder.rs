@@ -63,25 +63,43 @@ pub fn list(dir: &Path) -> Result<Vec<Installed>> {
     Ok(out)
 }
 
-/// Copies `src` to `dir/name` atomically (temporary file + rename), creating `dir` if needed.
-fn install_file(src: &Path, dir: &Path, name: &str, mode: u32) -> Result<PathBuf> {
+/// Writes `dir/name` atomically (temporary file + rename) with `write`, creating `dir` if
+/// needed.
+fn install_with(
+    dir: &Path,
+    name: &str,
+    mode: u32,
+    what: &dyn std::fmt::Display,
+    write: &dyn Fn(&Path) -> io::Result<()>,
+) -> Result<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
     fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the folder '{}'", dir.display()))?;
     let dest = dir.join(name);
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
     let result = (|| -> io::Result<()> {
-        fs::copy(src, &tmp)?;
+        write(&tmp)?;
         fs::set_permissions(&tmp, fs::Permissions::from_mode(mode))?;
         fs::rename(&tmp, &dest)
     })();
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
-        return Err(e).with_context(|| {
-            format!("cannot install '{}' as '{}'", src.display(), dest.display())
-        });
+        return Err(e).with_context(|| format!("cannot install {what} as '{}'", dest.display()));
     }
     Ok(dest)
+}
+
+/// Copies `src` to `dir/name` atomically (temporary file + rename), creating `dir` if needed.
+fn install_file(src: &Path, dir: &Path, name: &str, mode: u32) -> Result<PathBuf> {
+    let what = format!("'{}'", src.display());
+    install_with(dir, name, mode, &what, &|tmp| fs::copy(src, tmp).map(drop))
+}
+
+/// Writes `bytes` to `dir/name` atomically, creating `dir` if needed (e.g. `t2_plugin.h`).
+pub fn install_bytes(dir: &Path, name: &str, bytes: &[u8], mode: u32) -> Result<PathBuf> {
+    install_with(dir, name, mode, &format!("'{name}'"), &|tmp| {
+        fs::write(tmp, bytes)
+    })
 }
 
 /// Installs the plugin library `so` as `dir/NNN_name.so`. Copies of the same plugin under another
@@ -253,6 +271,22 @@ mod tests {
         assert!(empty(&dir, Some(&dir)).is_err());
         assert!(dir.join("a").exists());
         assert!(empty(Path::new("/"), None).is_err());
+    }
+
+    #[test]
+    fn install_bytes_replaces_atomically() {
+        use std::os::unix::fs::PermissionsExt;
+        let t = TempDir::new();
+        let dir = t.path().join("include");
+        let dest = install_bytes(&dir, "t2_plugin.h", b"v1", 0o644).unwrap();
+        assert_eq!(dest, dir.join("t2_plugin.h"));
+        install_bytes(&dir, "t2_plugin.h", b"v2", 0o644).unwrap();
+        assert_eq!(fs::read(&dest).unwrap(), b"v2");
+        assert_eq!(
+            fs::metadata(&dest).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! `t2build` and `t2conf`: build, install, manage and configure t2 plugins.
+//! `t2build`, `t2conf` and `t2plugin`: create, build, install, manage and configure t2 plugins.
 //!
 //! The binaries are thin: `t2build` parses the command line ([`cli`]) and calls the operations of
 //! [`Session`]; `t2conf` is [`conf`] (its settings files: [`manifest`] for plugins,
-//! [`conf::core_settings`] for the core). The operations write their messages to any `Write`
+//! [`conf::core_settings`] for the core); `t2plugin` is [`template`] (new plugin folders from
+//! the templates compiled into it). The operations write their messages to any `Write`
 //! (and [`Session`]'s read answers from any `BufRead`), and build through a [`cargo::Builder`],
 //! so everything here is testable without spawning cargo or touching `~/.tranalyzer`.
 
@@ -11,6 +12,7 @@ pub mod cli;
 pub mod conf;
 pub mod folder;
 pub mod manifest;
+pub mod template;
 pub mod tree;
 
 #[cfg(test)]
@@ -25,7 +27,7 @@ use anyhow::{Context, Result, bail};
 
 use cargo::Builder;
 use cli::{Mode, Options};
-use tree::{SourceTree, Target};
+use tree::{PluginKind, SourceTree, Target};
 
 /// Printed when every target was built (or unloaded), as T2's t2build does.
 pub const BUILD_SUCCESSFUL: &str = "BUILD SUCCESSFUL";
@@ -40,6 +42,80 @@ pub fn default_plugin_dir(home: &Path) -> PathBuf {
 /// `~/.local/bin`: where `t2` and `tranalyzer` go unless `--bin-dir` says otherwise.
 pub fn default_bin_dir(home: &Path) -> PathBuf {
     home.join(".local").join("bin")
+}
+
+/// `~/.tranalyzer/include`: where `t2build tranalyzer2` installs `t2_plugin.h` for C plugins.
+pub fn default_include_dir(home: &Path) -> PathBuf {
+    home.join(".tranalyzer").join("include")
+}
+
+/// Finds the source tree on first use and remembers the answer (building out-of-tree plugins
+/// needs no tree; building anything else does).
+struct LazyTree<'a> {
+    locate: &'a mut dyn FnMut() -> Result<SourceTree>,
+    found: Option<std::result::Result<SourceTree, String>>,
+}
+
+impl<'a> LazyTree<'a> {
+    fn new(locate: &'a mut dyn FnMut() -> Result<SourceTree>) -> Self {
+        LazyTree {
+            locate,
+            found: None,
+        }
+    }
+
+    fn get(&mut self) -> Result<&SourceTree> {
+        if self.found.is_none() {
+            self.found = Some((self.locate)().map_err(|e| format!("{e:#}")));
+        }
+        match self.found.as_ref().expect("just set") {
+            Ok(t) => Ok(t),
+            Err(e) => Err(anyhow::anyhow!("{e}")),
+        }
+    }
+
+    fn found(&self) -> Option<&SourceTree> {
+        self.found.as_ref().and_then(|r| r.as_ref().ok())
+    }
+}
+
+/// Resolves one `t2build` argument: the core, a plugin of the tree, or an out-of-tree plugin
+/// folder (a path, or a bare name naming a folder of the current directory when the tree has
+/// no such plugin). Out-of-tree folders need no source tree.
+fn resolve_target(tree: &mut LazyTree<'_>, name: &str) -> Result<Target> {
+    if tree::is_path_like(name) {
+        if let Some(dir) = tree::plugin_folder(name) {
+            let in_tree = tree.get().ok().and_then(|t| t.plugin_in(&dir)).cloned();
+            return match in_tree {
+                Some(p) => Ok(Target::Plugin(p)),
+                None => Ok(Target::Plugin(tree::read_external(&dir)?)),
+            };
+        }
+        let dir = Path::new(name);
+        if dir.is_dir() {
+            bail!(
+                "'{name}' is not a plugin folder (it has no t2plugin.toml; create one with 't2plugin -c NAME')"
+            );
+        }
+    }
+    let located = match tree.get() {
+        Ok(t) => t,
+        Err(e) => {
+            // No tree: a plugin folder of the current directory still builds.
+            return match tree::plugin_folder(name) {
+                Some(dir) => Ok(Target::Plugin(tree::read_external(&dir)?)),
+                None => Err(e),
+            };
+        }
+    };
+    match located.resolve(name) {
+        Ok(t) => Ok(t),
+        Err(e) => match tree::plugin_folder(name) {
+            // resolve() skips a folder it cannot read: say why.
+            Some(dir) => Ok(Target::Plugin(tree::read_external(&dir)?)),
+            None => Err(e.into()),
+        },
+    }
 }
 
 /// The folders and I/O one run works with.
@@ -146,14 +222,17 @@ impl Session<'_> {
         Ok(true)
     }
 
-    /// Builds and installs `names` (none: the core and the default set that exists).
+    /// Builds and installs `names` (none: the core and the default set that exists). Names may
+    /// be out-of-tree plugin folders; `locate` finds the source tree when one is needed.
     pub fn build(
         &mut self,
-        tree: &SourceTree,
+        locate: &mut dyn FnMut() -> Result<SourceTree>,
         builder: &mut dyn Builder,
         names: &[String],
     ) -> Result<bool> {
+        let mut lazy = LazyTree::new(locate);
         let targets = if names.is_empty() {
+            let tree = lazy.get()?;
             let mut t = vec![Target::Core];
             for name in tree::DEFAULT_PLUGINS {
                 match tree.plugin(name) {
@@ -169,14 +248,14 @@ impl Session<'_> {
             // Resolve everything first: a typo builds nothing.
             let mut t: Vec<Target> = Vec::new();
             for name in names {
-                let target = tree.resolve(name)?;
+                let target = resolve_target(&mut lazy, name)?;
                 if !t.contains(&target) {
                     t.push(target);
                 }
             }
             t
         };
-        self.build_targets(tree, builder, &targets)
+        self.build_targets(lazy.found(), builder, &targets)
     }
 
     /// `-R`: the core and every installed plugin that the source tree has.
@@ -195,22 +274,34 @@ impl Session<'_> {
                 )?,
             }
         }
-        self.build_targets(tree, builder, &targets)
+        self.build_targets(Some(tree), builder, &targets)
     }
 
     fn build_targets(
         &mut self,
-        tree: &SourceTree,
+        tree: Option<&SourceTree>,
         builder: &mut dyn Builder,
         targets: &[Target],
     ) -> Result<bool> {
         let mut failed: Vec<&str> = Vec::new();
         for target in targets {
-            writeln!(self.out, "\nPlugin '{}'", target.name())?;
+            match target {
+                Target::Plugin(p) if p.kind != PluginKind::Workspace => writeln!(
+                    self.out,
+                    "\nPlugin '{}' ({})",
+                    target.name(),
+                    p.dir.display()
+                )?,
+                _ => writeln!(self.out, "\nPlugin '{}'", target.name())?,
+            }
             self.out.flush()?;
+            let need_tree = || tree.context("the source tree was not found (set T2HOME)");
             let result = match target {
-                Target::Core => self.build_core(tree, builder),
-                Target::Plugin(p) => self.build_plugin(tree, builder, p),
+                Target::Core => need_tree().and_then(|t| self.build_core(t, builder)),
+                Target::Plugin(p) if p.kind == PluginKind::Workspace => {
+                    need_tree().and_then(|t| self.build_plugin(Some(t), builder, p))
+                }
+                Target::Plugin(p) => self.build_plugin(None, builder, p),
             };
             if let Err(e) = result {
                 writeln!(self.out, "[ERR] {}: {e:#}", target.name())?;
@@ -232,6 +323,24 @@ impl Session<'_> {
             let dest = folder::install_executable(&self.bin_dir, path, name)?;
             writeln!(self.out, "Installed '{}'", dest.display())?;
         }
+        // The C header of the ABI this core speaks, for C plugins (`t2plugin --c`).
+        match &self.home {
+            Some(home) => {
+                let header = std::fs::read(tree.root.join(tree::ABI_HEADER))
+                    .unwrap_or_else(|_| template::T2_PLUGIN_H.as_bytes().to_vec());
+                let dest = folder::install_bytes(
+                    &default_include_dir(home),
+                    "t2_plugin.h",
+                    &header,
+                    0o644,
+                )?;
+                writeln!(self.out, "Installed '{}'", dest.display())?;
+            }
+            None => writeln!(
+                self.out,
+                "Note: HOME is not set: t2_plugin.h not installed (t2plugin --header prints it)"
+            )?,
+        }
         let on_path = std::env::var_os("PATH")
             .is_some_and(|p| std::env::split_paths(&p).any(|d| d == self.bin_dir));
         if !on_path {
@@ -244,13 +353,30 @@ impl Session<'_> {
         Ok(())
     }
 
+    /// Builds and installs one plugin: of the tree (`tree` given) or out of tree.
     fn build_plugin(
         &mut self,
-        tree: &SourceTree,
+        tree: Option<&SourceTree>,
         builder: &mut dyn Builder,
         p: &tree::Plugin,
     ) -> Result<()> {
-        let so = builder.build_plugin(tree, p)?;
+        let so = match (p.kind, tree) {
+            (PluginKind::Workspace, Some(tree)) => builder.build_plugin(tree, p)?,
+            (PluginKind::Workspace, None) => bail!("the source tree was not found (set T2HOME)"),
+            (PluginKind::Make, _) => {
+                // The settings of t2plugin.toml, as C macros (what t2conf edits).
+                if template::write_c_config(&p.dir)? {
+                    writeln!(
+                        self.out,
+                        "Wrote '{}'",
+                        p.dir.join(template::C_CONFIG_HEADER).display()
+                    )?;
+                }
+                self.out.flush()?;
+                builder.build_external(p)?
+            }
+            (PluginKind::Crate, _) => builder.build_external(p)?,
+        };
         let dest = folder::install_plugin(&self.plugin_dir, &so, p.number, &p.name)?;
         writeln!(self.out, "Installed '{}'", dest.display())?;
         let installed = folder::list(&self.plugin_dir)?;
@@ -320,8 +446,7 @@ pub fn run(
             if opts.bin_dir.is_none() && home.is_none() && needs_core(opts) {
                 need_home()?;
             }
-            let tree = locate_tree()?;
-            s.build(&tree, builder, &opts.names)
+            s.build(locate_tree, builder, &opts.names)
         }
         Mode::Rebuild => {
             if opts.bin_dir.is_none() {
@@ -342,7 +467,7 @@ fn needs_core(opts: &Options) -> bool {
 }
 
 /// Prints `[ERR] msg` on stderr (coloured like T2 on a terminal).
-fn print_error(msg: &str) {
+pub fn print_error(msg: &str) {
     // Messages are built lowercase (they also appear inside other sentences); a line starts
     // with a capital, as T2's.
     let mut chars = msg.chars();
@@ -359,7 +484,7 @@ fn print_error(msg: &str) {
 }
 
 /// True when `e` (or a cause) is a broken pipe: the reader went away, exit quietly.
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<io::Error>()
             .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)

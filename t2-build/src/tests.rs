@@ -38,6 +38,17 @@ impl Builder for FakeBuilder {
         Ok(p)
     }
 
+    fn build_external(&mut self, plugin: &tree::Plugin) -> Result<PathBuf> {
+        if self.fail.contains(&plugin.name) {
+            bail!("make failed in '{}' (exit status: 2)", plugin.dir.display());
+        }
+        self.built
+            .push(format!("{}@{}", plugin.name, plugin.dir.display()));
+        let p = self.out.path().join(format!("lib{}.so", plugin.lib_name));
+        fs::write(&p, format!("{:?} {}", plugin.kind, plugin.name))?;
+        Ok(p)
+    }
+
     fn build_core(&mut self, _tree: &SourceTree) -> Result<Vec<(String, PathBuf)>> {
         self.built.push("tranalyzer2".into());
         tree::CORE_BINARIES
@@ -214,7 +225,203 @@ fn core_goes_to_local_bin_by_default() {
     );
     assert!(bin.join("tranalyzer").is_file());
     assert!(bin.join("t2conf").is_file() && bin.join("t2build").is_file());
+    assert!(bin.join("t2plugin").is_file());
+    // The ABI header for C plugins (the tree has none: the one compiled in).
+    let header = f.home.path().join(".tranalyzer/include/t2_plugin.h");
+    assert!(
+        out.contains(&format!("Installed '{}'", header.display())),
+        "{out}"
+    );
+    assert_eq!(fs::read_to_string(&header).unwrap(), template::T2_PLUGIN_H);
     assert!(f.installed().is_empty());
+}
+
+/// Out-of-tree plugin folders: a Rust crate and a C plugin, next to the fixture's tree.
+fn external(f: &Fixture) -> (PathBuf, PathBuf) {
+    let ext = f.home.path().join("work");
+    let rs = ext.join("rsPlug");
+    fs::create_dir_all(&rs).unwrap();
+    fs::write(
+        rs.join("t2plugin.toml"),
+        "[plugin]\nname = \"rsPlug\"\nnumber = 703\nversion = \"0.1.0\"\ndependencies = [\"basicFlow\"]\n",
+    )
+    .unwrap();
+    fs::write(rs.join("Cargo.toml"), "[package]\nname = \"rs-plug\"\n").unwrap();
+    let c = ext.join("cPlug");
+    fs::create_dir_all(&c).unwrap();
+    fs::write(
+        c.join("t2plugin.toml"),
+        "[plugin]\nname = \"cPlug\"\nnumber = 704\nversion = \"0.1.0\"\n\n\
+         [config.CPLUG_PKTS]\nvalue = 1\ndefault = 1\ntype = \"u8\"\nrange = [0, 1]\n",
+    )
+    .unwrap();
+    fs::write(c.join("Makefile"), "all:\n").unwrap();
+    (rs, c)
+}
+
+#[test]
+fn build_out_of_tree_folders() {
+    let f = Fixture::new();
+    let mut b = FakeBuilder::new();
+    let (rs, c) = external(&f);
+    let (ok, out) = f
+        .run(
+            &[
+                &format!("{}/", rs.display()),
+                c.to_str().unwrap(),
+                "basicFlow",
+            ],
+            &mut b,
+            "",
+        )
+        .unwrap();
+    assert!(ok, "{out}");
+    assert_eq!(
+        b.built,
+        [
+            format!("rsPlug@{}", rs.display()),
+            format!("cPlug@{}", c.display()),
+            "basicFlow".to_string()
+        ]
+    );
+    assert_eq!(
+        f.installed(),
+        ["100_basicFlow.so", "703_rsPlug.so", "704_cPlug.so"]
+    );
+    let dir = f.plugin_dir();
+    assert_eq!(
+        fs::read_to_string(dir.join("703_rsPlug.so")).unwrap(),
+        "Crate rsPlug"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("704_cPlug.so")).unwrap(),
+        "Make cPlug"
+    );
+    assert!(
+        out.contains(&format!("\nPlugin 'rsPlug' ({})\n", rs.display())),
+        "{out}"
+    );
+    // The C plugin's settings were written as C macros before make.
+    let header = c.join(template::C_CONFIG_HEADER);
+    assert!(
+        out.contains(&format!("Wrote '{}'", header.display())),
+        "{out}"
+    );
+    assert!(
+        fs::read_to_string(&header)
+            .unwrap()
+            .contains("#define CPLUG_PKTS 1\n")
+    );
+    // basicFlow was installed after rsPlug, which needs it: warned then.
+    assert!(
+        out.contains("[WRN] 'rsPlug' needs 'basicFlow', which is not installed"),
+        "{out}"
+    );
+}
+
+#[test]
+fn out_of_tree_folders_need_no_source_tree() {
+    let f = Fixture::new();
+    let (_, c) = external(&f);
+    let args: Vec<OsString> = vec![c.clone().into_os_string()];
+    let opts = cli::parse(&args).unwrap();
+    let mut locate = || -> Result<SourceTree> { bail!("cannot find the t2rs source tree") };
+    let mut out = Vec::new();
+    let mut b = FakeBuilder::new();
+    let ok = run(
+        &opts,
+        Some(f.home.path()),
+        &mut locate,
+        &mut b,
+        &mut out,
+        &mut Cursor::new(Vec::new()),
+        false,
+    )
+    .unwrap();
+    assert!(ok);
+    assert_eq!(f.installed(), ["704_cPlug.so"]);
+    // A name still needs the tree.
+    let opts = cli::parse(&[OsString::from("basicFlow")]).unwrap();
+    let e = run(
+        &opts,
+        Some(f.home.path()),
+        &mut locate,
+        &mut b,
+        &mut Vec::new(),
+        &mut Cursor::new(Vec::new()),
+        false,
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(e, "cannot find the t2rs source tree");
+}
+
+#[test]
+fn bad_out_of_tree_folders_build_nothing() {
+    let f = Fixture::new();
+    let (rs, c) = external(&f);
+    let mut b = FakeBuilder::new();
+    // A folder without t2plugin.toml.
+    let plain = f.home.path().join("plain");
+    fs::create_dir_all(&plain).unwrap();
+    let e = f
+        .run(&["basicFlow", plain.to_str().unwrap()], &mut b, "")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        format!(
+            "'{}' is not a plugin folder (it has no t2plugin.toml; create one with 't2plugin -c NAME')",
+            plain.display()
+        )
+    );
+    // Neither Cargo.toml nor Makefile.
+    fs::remove_file(c.join("Makefile")).unwrap();
+    let e = f
+        .run(&[c.to_str().unwrap()], &mut b, "")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.ends_with("has neither a Cargo.toml (Rust plugin) nor a Makefile (C plugin)"),
+        "{e}"
+    );
+    // A bad number.
+    fs::write(
+        rs.join("t2plugin.toml"),
+        "[plugin]\nname = \"rsPlug\"\nnumber = 1703\n",
+    )
+    .unwrap();
+    let e = f
+        .run(&[rs.to_str().unwrap()], &mut b, "")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("number 1703 is out of range"), "{e}");
+    assert!(b.built.is_empty());
+    assert!(f.installed().is_empty());
+}
+
+#[test]
+fn failed_out_of_tree_build_is_reported() {
+    let f = Fixture::new();
+    let (_, c) = external(&f);
+    let mut b = FakeBuilder::new();
+    b.fail.push("cPlug".into());
+    let (ok, out) = f.run(&[c.to_str().unwrap()], &mut b, "").unwrap();
+    assert!(!ok);
+    assert!(out.contains("[ERR] cPlug: make failed in"), "{out}");
+    assert!(out.ends_with("\nBUILD FAILED: cPlug\n"), "{out}");
+    assert!(f.installed().is_empty());
+}
+
+#[test]
+fn a_tree_plugin_given_by_path_is_the_trees() {
+    let f = Fixture::new();
+    let mut b = FakeBuilder::new();
+    let path = f.src.path().join("plugins/txtSink");
+    let (ok, _) = f.run(&[path.to_str().unwrap()], &mut b, "").unwrap();
+    assert!(ok);
+    assert_eq!(b.built, ["txtSink"]);
+    assert_eq!(f.installed(), ["901_txtSink.so"]);
 }
 
 #[test]

@@ -8,8 +8,18 @@
 //! 2. Walking up from the directory of the running `t2build` executable (it normally lives in
 //!    `<tree>/target/release/`).
 //! 3. Walking up from the current directory.
+//! 4. The tree the executable was compiled from (its path is baked in at compile time), if it
+//!    is still there: the tools installed into `~/.local/bin` keep finding their tree.
 //!
 //! A directory is the tree when it holds a `Cargo.toml` and a `plugins/` directory.
+//!
+//! # Out-of-tree plugins
+//!
+//! A plugin can also live in any folder of its own (as `t2plugin -c NAME` creates them): a
+//! `t2plugin.toml` plus either a `Cargo.toml` (a Rust crate, [`PluginKind::Crate`]) or a
+//! `Makefile` (a C plugin, [`PluginKind::Make`]). Such a folder is named on the command line by
+//! its path (an argument containing `/`, or `.`), or by its bare name when no plugin of the
+//! tree has that name and `./NAME/t2plugin.toml` exists.
 //!
 //! # Plugins
 //!
@@ -36,7 +46,11 @@ pub const CORE_BINARIES: &[&str] = &["t2", "tranalyzer"];
 /// The cargo package of the tools, built and installed with the core.
 pub const TOOLS_PACKAGE: &str = "t2-build";
 /// The tools' executables, installed into the bin folder with the core's.
-pub const TOOL_BINARIES: &[&str] = &["t2build", "t2conf"];
+pub const TOOL_BINARIES: &[&str] = &["t2build", "t2conf", "t2plugin"];
+/// The C header of the plugin ABI, relative to the tree root.
+pub const ABI_HEADER: &str = "crates/t2-abi/include/t2_plugin.h";
+/// The SDK crate, relative to the tree root.
+pub const SDK_CRATE: &str = "crates/t2-plugin";
 
 /// `t2build` without names: the core plus T2's default plugin set (spec §4.10).
 pub const DEFAULT_PLUGINS: &[&str] = &[
@@ -52,7 +66,18 @@ pub const DEFAULT_PLUGINS: &[&str] = &[
     "txtSink",
 ];
 
-/// One plugin of the source tree.
+/// How a plugin is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PluginKind {
+    /// A member of the source tree's workspace: `cargo build --release -p PACKAGE` in the tree.
+    Workspace,
+    /// An out-of-tree Rust crate: `cargo build --release -p PACKAGE` in its folder.
+    Crate,
+    /// An out-of-tree C plugin: `make` in its folder, which leaves `NAME.so` (or `libNAME.so`).
+    Make,
+}
+
+/// One plugin: of the source tree, or out of tree (see [`PluginKind`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plugin {
     /// T2 name, e.g. `basicFlow`.
@@ -65,8 +90,9 @@ pub struct Plugin {
     pub dir: PathBuf,
     /// Cargo package name (`cargo build -p`).
     pub package: String,
-    /// Cargo library name: the artefact is `lib<lib_name>.so`.
+    /// Cargo library name: the artefact is `lib<lib_name>.so` (the plugin name for C plugins).
     pub lib_name: String,
+    pub kind: PluginKind,
 }
 
 impl Plugin {
@@ -137,8 +163,81 @@ pub fn valid_plugin_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
-/// Reads `plugins/<dir>/t2plugin.toml` and the crate's `Cargo.toml`.
+/// Reads `plugins/<dir>/t2plugin.toml` and the crate's `Cargo.toml` (a plugin of the tree).
 pub fn read_plugin(dir: &Path) -> Result<Plugin> {
+    let (p, _) = read_plugin_table(dir)?;
+    let (package, lib_name) = read_cargo_names(dir)?;
+    Ok(Plugin {
+        name: p.name,
+        number: p.number as u16,
+        version: p.version,
+        dependencies: p.dependencies,
+        dir: dir.to_path_buf(),
+        package,
+        lib_name,
+        kind: PluginKind::Workspace,
+    })
+}
+
+/// Reads an out-of-tree plugin folder: its `t2plugin.toml`, and its `Cargo.toml` (Rust) or
+/// `Makefile` (C). `dir` is made absolute.
+pub fn read_external(dir: &Path) -> Result<Plugin> {
+    let dir: PathBuf = std::path::absolute(dir)
+        .with_context(|| format!("cannot resolve the folder '{}'", dir.display()))?
+        .components()
+        .collect(); // no trailing '/' nor '.'
+
+    if !dir.join("t2plugin.toml").is_file() {
+        bail!(
+            "'{}' is not a plugin folder (it has no t2plugin.toml; create one with 't2plugin -c NAME')",
+            dir.display()
+        );
+    }
+    let (p, _) = read_plugin_table(&dir)?;
+    let (package, lib_name, kind) = if dir.join("Cargo.toml").is_file() {
+        let (package, lib_name) = read_cargo_names(&dir)?;
+        (package, lib_name, PluginKind::Crate)
+    } else if MAKEFILES.iter().any(|m| dir.join(m).is_file()) {
+        (String::new(), p.name.clone(), PluginKind::Make)
+    } else {
+        bail!(
+            "'{}' has neither a Cargo.toml (Rust plugin) nor a Makefile (C plugin)",
+            dir.display()
+        );
+    };
+    Ok(Plugin {
+        name: p.name,
+        number: p.number as u16,
+        version: p.version,
+        dependencies: p.dependencies,
+        dir,
+        package,
+        lib_name,
+        kind,
+    })
+}
+
+/// The file names `make` reads by default.
+const MAKEFILES: [&str; 3] = ["GNUmakefile", "makefile", "Makefile"];
+
+/// True when `arg` is written as a path (`a/b`, `./x`, `x/`, `.`, `..`) rather than a name.
+pub fn is_path_like(arg: &str) -> bool {
+    arg.contains('/') || arg == "." || arg == ".."
+}
+
+/// The folder `arg` names, relative to the current directory, when it holds a `t2plugin.toml`.
+pub fn plugin_folder(arg: &str) -> Option<PathBuf> {
+    if arg.is_empty() {
+        return None;
+    }
+    let dir = Path::new(arg);
+    dir.join("t2plugin.toml")
+        .is_file()
+        .then(|| dir.to_path_buf())
+}
+
+/// The `[plugin]` table of `dir/t2plugin.toml`, name and number checked.
+fn read_plugin_table(dir: &Path) -> Result<(ManifestPlugin, PathBuf)> {
     let path = dir.join("t2plugin.toml");
     let text =
         fs::read_to_string(&path).with_context(|| format!("cannot read '{}'", path.display()))?;
@@ -159,6 +258,11 @@ pub fn read_plugin(dir: &Path) -> Result<Plugin> {
             p.number
         );
     }
+    Ok((p, path))
+}
+
+/// The package and library names of `dir/Cargo.toml`.
+fn read_cargo_names(dir: &Path) -> Result<(String, String)> {
     let cargo_path = dir.join("Cargo.toml");
     let cargo_text = fs::read_to_string(&cargo_path)
         .with_context(|| format!("cannot read '{}'", cargo_path.display()))?;
@@ -172,15 +276,7 @@ pub fn read_plugin(dir: &Path) -> Result<Plugin> {
         .lib
         .and_then(|l| l.name)
         .unwrap_or_else(|| package.replace('-', "_"));
-    Ok(Plugin {
-        name: p.name,
-        number: p.number as u16,
-        version: p.version,
-        dependencies: p.dependencies,
-        dir: dir.to_path_buf(),
-        package,
-        lib_name,
-    })
+    Ok((package, lib_name))
 }
 
 impl SourceTree {
@@ -191,7 +287,12 @@ impl SourceTree {
             .ok()
             .and_then(|p| p.parent().map(Path::to_path_buf));
         let cwd = std::env::current_dir().ok();
-        let root = find_root(t2home.as_deref(), exe_dir.as_deref(), cwd.as_deref())?;
+        let root = find_root(
+            t2home.as_deref(),
+            exe_dir.as_deref(),
+            cwd.as_deref(),
+            Some(built_from()),
+        )?;
         SourceTree::open(&root)
     }
 
@@ -230,8 +331,38 @@ impl SourceTree {
         self.plugins.iter().find(|p| p.name == name)
     }
 
+    /// The plugin of the tree whose folder is `dir` (compared as canonical paths).
+    pub fn plugin_in(&self, dir: &Path) -> Option<&Plugin> {
+        let dir = fs::canonicalize(dir).ok()?;
+        self.plugins
+            .iter()
+            .find(|p| fs::canonicalize(&p.dir).is_ok_and(|d| d == dir))
+    }
+
+    /// The SDK crate `crates/t2-plugin` of this tree (absolute when the root is).
+    pub fn sdk_dir(&self) -> PathBuf {
+        self.root.join(SDK_CRATE)
+    }
+
     /// Resolves one command-line name (a trailing `/`, as left by tab completion, is ignored).
+    ///
+    /// A path to a plugin folder (see the module documentation) resolves to the tree's plugin
+    /// when it is one, else to the out-of-tree plugin it holds; a bare name that is no plugin
+    /// of the tree but a plugin folder in the current directory resolves to that folder.
     pub fn resolve(&self, name: &str) -> Result<Target, UnknownName> {
+        let external = |arg: &str| -> Option<Target> {
+            let dir = plugin_folder(arg)?;
+            match self.plugin_in(&dir) {
+                Some(p) => Some(Target::Plugin(p.clone())),
+                None => read_external(&dir).ok().map(Target::Plugin),
+            }
+        };
+        if is_path_like(name) {
+            if let Some(t) = external(name) {
+                return Ok(t);
+            }
+        }
+        let arg = name;
         let name = name.trim_end_matches('/');
         let name = name.rsplit('/').next().unwrap_or(name);
         if name == CORE_NAME || CORE_ALIASES.contains(&name) {
@@ -247,6 +378,11 @@ impl SourceTree {
             .find(|p| p.dir.file_name().is_some_and(|d| d == name))
         {
             return Ok(Target::Plugin(p.clone()));
+        }
+        if !is_path_like(arg) {
+            if let Some(t) = external(arg) {
+                return Ok(t);
+            }
         }
         let suggestion = self
             .plugins
@@ -297,11 +433,18 @@ fn walk_up(start: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+/// The tree this crate was compiled from (rule 4 of the module documentation).
+pub fn built_from() -> &'static Path {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir)
+}
+
 /// The root-finding rule, with its inputs given (testable).
 pub fn find_root(
     t2home: Option<&Path>,
     exe_dir: Option<&Path>,
     cwd: Option<&Path>,
+    built_from: Option<&Path>,
 ) -> Result<PathBuf> {
     if let Some(home) = t2home.filter(|h| !h.as_os_str().is_empty()) {
         if is_root(home) {
@@ -314,6 +457,9 @@ pub fn find_root(
     }
     if let Some(root) = exe_dir.and_then(walk_up).or_else(|| cwd.and_then(walk_up)) {
         return Ok(root);
+    }
+    if let Some(root) = built_from.filter(|d| is_root(d)) {
+        return Ok(root.to_path_buf());
     }
     bail!("cannot find the t2rs source tree: run t2build from inside it or set T2HOME")
 }
@@ -388,6 +534,61 @@ mod tests {
     }
 
     #[test]
+    fn resolve_plugin_folders() {
+        let (t, tree) = tree();
+        // A tree plugin given by its path is the tree's.
+        let path = t.path().join("plugins/txtSink");
+        let Ok(Target::Plugin(p)) = tree.resolve(path.to_str().unwrap()) else {
+            panic!("txtSink by path")
+        };
+        assert_eq!(
+            (p.name.as_str(), p.kind),
+            ("txtSink", PluginKind::Workspace)
+        );
+        // Out-of-tree folders: a crate and a C plugin (t2conf uses this).
+        let ext = TempDir::new();
+        let rs = ext.path().join("rs");
+        write_plugin(ext.path(), "rs", "myRust", 703, "my-rust");
+        let rs_dir = ext.path().join("plugins/rs");
+        let Ok(Target::Plugin(p)) = tree.resolve(&format!("{}/", rs_dir.display())) else {
+            panic!("crate folder")
+        };
+        assert_eq!(
+            (
+                p.name.as_str(),
+                p.kind,
+                p.package.as_str(),
+                p.lib_name.as_str()
+            ),
+            ("myRust", PluginKind::Crate, "my-rust", "my_rust")
+        );
+        assert_eq!(p.dir, rs_dir);
+        let c = ext.path().join("c");
+        fs::create_dir_all(&c).unwrap();
+        fs::write(
+            c.join("t2plugin.toml"),
+            "[plugin]\nname = \"myC\"\nnumber = 704\n",
+        )
+        .unwrap();
+        fs::write(c.join("Makefile"), "all:\n").unwrap();
+        let p = read_external(&c).unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.kind, p.lib_name.as_str(), p.number),
+            ("myC", PluginKind::Make, "myC", 704)
+        );
+        assert!(matches!(tree.resolve(c.to_str().unwrap()), Ok(Target::Plugin(q)) if q == p));
+        // A path that is no plugin folder falls back to its last component.
+        assert!(tree.resolve(rs.to_str().unwrap()).is_err());
+        assert_eq!(
+            tree.resolve("/nowhere/basicFlow").unwrap().name(),
+            "basicFlow"
+        );
+        assert!(is_path_like(".") && is_path_like("a/") && !is_path_like("basicFlow"));
+        let e = read_external(ext.path()).unwrap_err().to_string();
+        assert!(e.contains("is not a plugin folder"), "{e}");
+    }
+
+    #[test]
     fn bad_manifests_are_named() {
         let t = TempDir::new();
         let d = t.path().join("x");
@@ -423,20 +624,25 @@ mod tests {
         fs::create_dir_all(&inner).unwrap();
         let elsewhere = TempDir::new();
         // T2HOME wins, and must be valid.
-        assert_eq!(find_root(Some(root), None, None).unwrap(), root);
-        let e = find_root(Some(elsewhere.path()), Some(&inner), None)
+        assert_eq!(find_root(Some(root), None, None, None).unwrap(), root);
+        let e = find_root(Some(elsewhere.path()), Some(&inner), None, Some(root))
             .unwrap_err()
             .to_string();
         assert!(e.contains("T2HOME="), "{e}");
         // The executable's location, then the current directory.
         assert_eq!(
-            find_root(None, Some(&inner), Some(elsewhere.path())).unwrap(),
+            find_root(None, Some(&inner), Some(elsewhere.path()), None).unwrap(),
             root
         );
         assert_eq!(
-            find_root(None, Some(elsewhere.path()), Some(&inner)).unwrap(),
+            find_root(None, Some(elsewhere.path()), Some(&inner), None).unwrap(),
             root
         );
-        assert!(find_root(None, Some(elsewhere.path()), Some(elsewhere.path())).is_err());
+        let nowhere = Some(elsewhere.path());
+        assert!(find_root(None, nowhere, nowhere, None).is_err());
+        // Last, the tree the tools were compiled from, if it still is one.
+        assert_eq!(find_root(None, nowhere, nowhere, Some(root)).unwrap(), root);
+        assert!(find_root(None, nowhere, nowhere, nowhere).is_err());
+        assert!(is_root(built_from()), "{}", built_from().display());
     }
 }

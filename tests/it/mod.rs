@@ -2,3 +2,4 @@ mod all_captures;
 mod e2e;
 mod plugin_loading;
 mod t2conf;
+mod t2plugin;
