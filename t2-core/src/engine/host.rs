@@ -236,7 +236,9 @@ fn load_one(path: &Path, state: *const HostState, index: usize, loaded: &[Plugin
     // Libraries are never unloaded (thread-local destructors make dlclose unsafe).
     std::mem::forget(lib);
     let stem_name = plugin_name_of(fname.strip_suffix(".so").unwrap_or(&fname)).unwrap_or("NAME").to_string();
-    let fix = format!("rebuild it with 't2build {stem_name}' or remove it with 't2build -u {stem_name}'");
+    let fix = format!(
+        "rebuild it with 't2build {stem_name}' (or 't2build DIR' for a plugin built outside the source tree) or remove it with 't2build -u {stem_name}'"
+    );
     if dp.is_null() {
         return Err(format!("'{fname}': the plugin entry returned no descriptor; {fix}"));
     }
@@ -248,12 +250,12 @@ fn load_one(path: &Path, state: *const HostState, index: usize, loaded: &[Plugin
     }
     if major != T2_ABI_MAJOR {
         return Err(format!(
-            "'{fname}' was built for plugin ABI {major}.{minor}, but this t2 speaks ABI {T2_ABI_MAJOR}.{T2_ABI_MINOR}: rebuild the plugin against this version ('t2build {stem_name}')"
+            "'{fname}' was built for plugin ABI {major}.{minor}, but this t2 speaks ABI {T2_ABI_MAJOR}.{T2_ABI_MINOR}: rebuild the plugin against this version ('t2build {stem_name}', or 't2build DIR' for a plugin built outside the source tree) or remove it ('t2build -u {stem_name}')"
         ));
     }
     if minor > T2_ABI_MINOR {
         return Err(format!(
-            "'{fname}' needs plugin ABI {major}.{minor}, newer than this t2's {T2_ABI_MAJOR}.{T2_ABI_MINOR}: update t2 ('t2build tranalyzer2') or rebuild the plugin against this version"
+            "'{fname}' needs plugin ABI {major}.{minor}, newer than this t2's {T2_ABI_MAJOR}.{T2_ABI_MINOR}: update t2 ('t2build tranalyzer2') or rebuild the plugin against this version ('t2build {stem_name}', or 't2build DIR' for a plugin built outside the source tree)"
         ));
     }
     const V1_0_SIZE: u32 = T2PluginDescriptor::CURRENT_SIZE; // minor 0 is the first
