@@ -77,7 +77,7 @@ const SPECS: &[Spec] = &[
     spec('R', Some("pcap-list"), true),
     spec('l', Some("logfile"), false),
     later('m', Some("monfile"), false, "monitoring file"),
-    later('s', Some("packets"), false, "packet mode"),
+    spec('s', Some("packets"), false),
     spec('w', Some("output-prefix"), true),
     spec('W', Some("output-regex"), true),
     spec('b', None, true),
@@ -549,7 +549,7 @@ pub fn build_config(raw: &RawArgs, argv: &[OsString], env: &Env) -> Result<Plan>
         split,
         // `-w -` forces the report into PREFIX_log.txt (stdout carries the flows).
         log_to_file: flows_to_stdout || last('l').is_some(),
-        packet_mode: false,
+        packet_mode: last('s').is_some(),
         plugin_dir,
         plugin_list,
         hash_factor,

@@ -47,7 +47,6 @@ Output:
                  (not supported yet)
     -s, --packets
                  Packet forensics mode: also write PREFIX_packets.txt
-                 (not supported yet)
 
 Optional arguments:
     -p PATH      Load the plugins from PATH instead of ~/.tranalyzer/plugins

@@ -242,14 +242,6 @@ fn inputs_are_exclusive_and_mandatory() {
 #[test]
 fn unsupported_options_are_refused() {
     assert_eq!(
-        err(&["-r", "a", "-s"]),
-        "Option '-s' (packet mode) is not supported yet"
-    );
-    assert_eq!(
-        err(&["-r", "a", "--packets"]),
-        "Option '--packets' (packet mode) is not supported yet"
-    );
-    assert_eq!(
         err(&["-r", "a", "-m"]),
         "Option '-m' (monitoring file) is not supported yet"
     );
@@ -262,10 +254,14 @@ fn unsupported_options_are_refused() {
         "Option '-e' (flow index extraction for pcapd) is not supported yet"
     );
     // Even before the input check.
-    assert_eq!(
-        err(&["-s"]),
-        "Option '-s' (packet mode) is not supported yet"
-    );
+    assert_eq!(err(&["-m"]), "Option '-m' (monitoring file) is not supported yet");
+}
+
+#[test]
+fn packet_mode() {
+    assert!(cfg(&["-r", "a", "-s"]).packet_mode);
+    assert!(cfg(&["-r", "a", "--packets"]).packet_mode);
+    assert!(!cfg(&["-r", "a"]).packet_mode);
 }
 
 #[test]

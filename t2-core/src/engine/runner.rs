@@ -76,6 +76,8 @@ struct Engine {
     /// Size of the input files (for the autopilot's `-f` hint).
     input_bytes: u64,
     hash_factor: u32,
+    /// `-s`: the packet file.
+    packets: Option<super::packets::PacketWriter>,
 }
 
 /// Runs T2 on `config`: loads plugins, processes the input, writes every output file and the
@@ -205,7 +207,16 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
         autopilot_warned: false,
         input_bytes: cap.input_bytes(),
         hash_factor: config.hash_factor.max(1),
+        packets: None,
     };
+    if config.packet_mode {
+        let cols = engine.host.state.packet_columns.borrow().clone();
+        let prefix = config.output_prefix.to_string_lossy();
+        match super::packets::PacketWriter::create(&prefix, &cols) {
+            Ok(w) => engine.packets = Some(w),
+            Err(e) => return Err(RunError::new(format!("Failed to open file '{prefix}_packets.txt' for writing: {e}"))),
+        }
+    }
     for t in engine.host.state.timeouts.borrow().iter() {
         engine.flows.register_timeout(*t);
     }
@@ -247,6 +258,13 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
         }
     }
     let unload_done = wall_start.elapsed();
+
+    if let Some(w) = engine.packets.as_mut()
+        && let Err(e) = w.finish()
+    {
+        let path = w.path().to_string();
+        engine.host.state.log.borrow_mut().err(&format!("Failed to write '{path}': {e}"));
+    }
 
     // End report.
     let plugin_reports = engine.host.reports();
@@ -467,9 +485,35 @@ impl Engine {
         }
         self.host.on_layer2(&d.abi, T2_FLOW_NONE);
         self.update_flow(slot, d, now);
+        if self.packets.is_some() {
+            self.host.state.packet_line.borrow_mut().clear();
+        }
         self.host.on_layer4(&d.abi, slot as u64);
+        self.write_packet_line(slot, d);
         self.count_ab(slot, d);
         true
+    }
+
+    /// Packet mode: the line of a packet that reached flow `slot` (after its plugin calls).
+    fn write_packet_line(&mut self, slot: u32, d: &Dissected) {
+        let Some(w) = self.packets.as_mut() else { return };
+        let a = &d.abi;
+        let data: &[u8] = if a.data.is_null() {
+            &[]
+        } else {
+            // SAFETY: `bind` pointed `abi.data` at this packet's `caplen` captured bytes, which
+            // stay alive and unmoved for the whole packet (see `Dissected::bind`).
+            unsafe { std::slice::from_raw_parts(a.data, a.caplen as usize) }
+        };
+        let payload = if a.l7_off != T2_OFF_NONE && (a.l7_off as usize) < data.len() {
+            let start = a.l7_off as usize;
+            let end = start.saturating_add(a.snap_l7_len as usize).min(data.len());
+            &data[start..end]
+        } else {
+            &[][..]
+        };
+        let line = self.host.state.packet_line.borrow();
+        w.line(a.pkt_no, self.flows.flow(slot).findex, &line, payload);
     }
 
     /// Returns whether the packet was assigned to a flow.
@@ -495,7 +539,11 @@ impl Engine {
             Lookup::Full => return false,
         };
         self.update_flow(slot, d, now);
+        if self.packets.is_some() {
+            self.host.state.packet_line.borrow_mut().clear();
+        }
         self.host.on_layer2(&d.abi, slot as u64);
+        self.write_packet_line(slot, d);
         self.count_ab(slot, d);
         true
     }
