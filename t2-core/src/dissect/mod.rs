@@ -35,6 +35,13 @@ use t2_wire::{LinkType, be16, be32, u8_at};
 pub const MAX_STEPS: usize = 128;
 /// VLAN tags kept in `abi.vlan_ids`.
 pub const MAX_VLAN: usize = 4;
+/// The L4 header length T2 assumes for a protocol it does not parse: 8 bytes over IPv4, none
+/// over IPv6 (read off the reference packet files: `snapL4Len - snapL7Len` of ESP, PIM, VRRP,
+/// DCCP, EIGRP, mobility headers, ...). ICMP, ICMPv6, TCP, UDP, SCTP and OSPF have their own.
+fn default_l4_hdr_len(ip_ver: u8) -> usize {
+    if ip_ver == 4 { 8 } else { 0 }
+}
+
 /// Minimal frame length for padding computation (`MINRAWLEN`).
 pub const MINRAWLEN: u32 = 64;
 
@@ -1289,7 +1296,7 @@ impl Dissector {
                 if st.ip_ver == 4 {
                     st.status |= fs::L3_IPSEC_ESP;
                 }
-                st.l4_hdr_len = 8;
+                st.l4_hdr_len = default_l4_hdr_len(st.ip_ver);
                 Next::Stop
             }
             51 => {
@@ -1306,7 +1313,7 @@ impl Dissector {
             }
             103 => {
                 self.hd.push("pim");
-                st.l4_hdr_len = 8;
+                st.l4_hdr_len = default_l4_hdr_len(st.ip_ver);
                 // PIM register carries an inner IP packet.
                 if u8_at(b, 0) & 0x0f == 1 && avail > 8 {
                     return match u8_at(b, 8) >> 4 {
@@ -1342,19 +1349,17 @@ impl Dissector {
                 // L2TPv3 over IP.
                 self.hd.push("l2tp");
                 st.status |= fs::L2_L2TP;
-                st.l4_hdr_len = 8;
+                st.l4_hdr_len = default_l4_hdr_len(st.ip_ver);
                 Next::Stop
             }
             _ => {
                 if let Some(n) = names::ipproto_name(proto) {
                     self.hd.push(n);
-                    st.l4_hdr_len = 8;
+                    st.l4_hdr_len = default_l4_hdr_len(st.ip_ver);
                 } else {
                     self.hd.push_unk_dec(proto as u32);
                     st.status |= fs::STPDSCT;
-                    // (Observed: 8 bytes over IPv4 — checked against the captured bytes —,
-                    // none over IPv6.)
-                    st.l4_hdr_len = if st.ip_ver == 4 { 8 } else { 0 };
+                    st.l4_hdr_len = default_l4_hdr_len(st.ip_ver);
                 }
                 Next::Stop
             }
