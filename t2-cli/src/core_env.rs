@@ -11,7 +11,15 @@ use anyhow::{Result, anyhow, bail};
 use t2_core::config::CoreSettings;
 
 /// The names this module reads.
-pub const NAMES: [&str; 5] = ["IPV6_ACTIVATE", "FLOW_TIMEOUT", "HASHCHAINTABLE_BASE_SIZE", "HASH_AUTOPILOT", "T2_LOG_COLOR"];
+pub const NAMES: [&str; 7] = [
+    "IPV6_ACTIVATE",
+    "ETH_ACTIVATE",
+    "RELTIME",
+    "FLOW_TIMEOUT",
+    "HASHCHAINTABLE_BASE_SIZE",
+    "HASH_AUTOPILOT",
+    "T2_LOG_COLOR",
+];
 
 /// The variables of [`NAMES`] present in the process environment.
 pub fn from_process() -> Vec<(String, String)> {
@@ -42,11 +50,18 @@ pub fn apply(core: &mut CoreSettings, vars: &[(String, String)]) -> Result<()> {
                 ),
             },
             "IPV6_ACTIVATE" => match v {
-                "2" => core.ipv6_activate = 2,
+                "0" | "1" | "2" => core.ipv6_activate = v.parse().unwrap_or(2),
                 _ => bail!(
-                    "Invalid value '{value}' for environment variable 'IPV6_ACTIVATE': only 2 (IPv4 and IPv6) is implemented yet"
+                    "Invalid value '{value}' for environment variable 'IPV6_ACTIVATE': expected 0 (IPv4 only), 1 (IPv6 only) or 2 (IPv4 and IPv6)"
                 ),
             },
+            "ETH_ACTIVATE" => match v {
+                "0" | "1" | "2" => core.eth_activate = v.parse().unwrap_or(1),
+                _ => bail!(
+                    "Invalid value '{value}' for environment variable 'ETH_ACTIVATE': expected 0 (no layer-2 flows), 1 (layer-2 flows for non-IP frames) or 2 (also MAC addresses in the IP flow key)"
+                ),
+            },
+            "RELTIME" => core.reltime = bool01(name, value)?,
             "HASH_AUTOPILOT" => core.hash_autopilot = bool01(name, value)?,
             "T2_LOG_COLOR" => core.log_color = bool01(name, value)?,
             _ => bail!("Unknown core setting '{name}'; known: {}", NAMES.join(", ")),
@@ -112,7 +127,16 @@ mod tests {
             }
         }
         assert_eq!(c, CoreSettings::default(), "the catalogue's defaults are the core's");
-        assert!(apply(&mut c, &v("IPV6_ACTIVATE", "0")).unwrap_err().to_string().contains("only 2"));
+        apply(&mut c, &v("IPV6_ACTIVATE", "0")).unwrap();
+        assert_eq!(c.ipv6_activate, 0);
+        apply(&mut c, &v("ETH_ACTIVATE", "2")).unwrap();
+        assert_eq!(c.eth_activate, 2);
+        apply(&mut c, &v("RELTIME", "1")).unwrap();
+        assert!(c.reltime);
+        let e = apply(&mut c, &v("IPV6_ACTIVATE", "3")).unwrap_err().to_string();
+        assert!(e.contains("'IPV6_ACTIVATE': expected 0 (IPv4 only), 1 (IPv6 only) or 2"), "{e}");
+        let e = apply(&mut c, &v("ETH_ACTIVATE", "x")).unwrap_err().to_string();
+        assert!(e.contains("'ETH_ACTIVATE': expected 0"), "{e}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 mod all_captures;
 mod e2e;
+mod modes;
 mod plugin_loading;
 mod t2conf;
 mod t2plugin;

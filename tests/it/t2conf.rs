@@ -288,14 +288,20 @@ fn core_settings_file_applies_to_the_next_run_and_the_environment_overrides_it()
     assert!(rows.len() >= 11);
     let (_, _, log) = s.t2_run(plugins.path(), out.path(), &[("HASHCHAINTABLE_BASE_SIZE", "262144")]);
     assert!(!log.contains("Hash Autopilot"), "the environment wins: {log}");
-    // --ip4 is not implemented by the core: refused, file unchanged.
+    // --ip4 writes IPV6_ACTIVATE = 0: the next run creates flows for IPv4 only.
     let file = s.home.path().join(".tranalyzer/t2core.toml");
+    s.t2conf_line("t2conf --ip4");
+    assert!(fs::read_to_string(&file).unwrap().contains("IPV6_ACTIVATE = 0"));
+    let (_, _, log) = s.t2_run(plugins.path(), out.path(), &[]);
+    assert!(log.contains("Creating flows for L2, IPv4\n"), "{log}");
+    s.t2conf_line("t2conf --dual");
+    // A value out of range is refused, the file unchanged.
     let before = fs::read(&file).unwrap();
-    let o = s.t2conf(&["--ip4"]);
+    let o = s.t2conf(&["tranalyzer2", "-D", "IPV6_ACTIVATE=3"]);
     assert!(!o.status.success());
     assert_eq!(
         String::from_utf8_lossy(&o.stderr).trim_end(),
-        "[ERR] Invalid value '0' for IPV6_ACTIVATE of tranalyzer2: expected 2 (--ip4 is 0, --ip6 is 1, --dual is 2)"
+        "[ERR] Invalid value '3' for IPV6_ACTIVATE of tranalyzer2: expected u8 (integer) from 0 to 2"
     );
     assert_eq!(fs::read(&file).unwrap(), before);
     // A file t2 cannot use stops it with one line naming the file.

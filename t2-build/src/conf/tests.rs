@@ -316,21 +316,28 @@ fn core_settings_file_and_ip_options() {
             ("HASH_AUTOPILOT".into(), "0".into())
         ]
     );
-    // --dual is the only IP setting implemented; the others are refused, nothing written.
+    // --dual/--ip4/--ip6 write IPV6_ACTIVATE; a value out of range is refused, nothing written.
     fx.run(&["--dual"]).unwrap();
     assert!(
         fs::read_to_string(fx.core_file())
             .unwrap()
             .contains("IPV6_ACTIVATE = 2")
     );
+    fx.run(&["--ip4"]).unwrap();
+    assert!(
+        fs::read_to_string(fx.core_file())
+            .unwrap()
+            .contains("IPV6_ACTIVATE = 0")
+    );
     let before = fs::read_to_string(fx.core_file()).unwrap();
     assert_eq!(
-        fx.run(&["--ip4"]).unwrap_err(),
-        "invalid value '0' for IPV6_ACTIVATE of tranalyzer2: expected 2 (--ip4 is 0, --ip6 is 1, --dual is 2)"
+        fx.run(&["--t2", "-D", "IPV6_ACTIVATE=3"]).unwrap_err(),
+        "invalid value '3' for IPV6_ACTIVATE of tranalyzer2: expected u8 (integer) from 0 to 2"
     );
+    assert_eq!(fs::read_to_string(fx.core_file()).unwrap(), before);
     let e = fx.run(&["--t2", "-D", "VERBOSE=0"]).unwrap_err();
     assert!(
-        e == "'VERBOSE' is a setting of T2's core that t2rs does not implement yet (implemented: IPV6_ACTIVATE, FLOW_TIMEOUT, HASHCHAINTABLE_BASE_SIZE, HASH_AUTOPILOT, T2_LOG_COLOR)",
+        e == "'VERBOSE' is a setting of T2's core that t2rs does not implement yet (implemented: IPV6_ACTIVATE, ETH_ACTIVATE, RELTIME, FLOW_TIMEOUT, HASHCHAINTABLE_BASE_SIZE, HASH_AUTOPILOT, T2_LOG_COLOR)",
         "{e}"
     );
     let e = fx.run(&["t2", "-D", "FLOW_TIMEOUT=0"]).unwrap_err();

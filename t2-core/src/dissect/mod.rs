@@ -138,6 +138,90 @@ enum Next {
 }
 
 /// Per-packet working state.
+/// The flow-key facts of one IP header and its L4 (see `St::frozen`).
+#[derive(Clone, Copy)]
+struct FlowFacts {
+    ip_ver: u8,
+    l3_off: usize,
+    l3_len: u32,
+    ip_hdr_len: usize,
+    src_ip: [u8; 16],
+    dst_ip: [u8; 16],
+    proto: u8,
+    ip_frag: u16,
+    ip_id: u32,
+    frag: crate::packet::FragInfo,
+    snap_l3: usize,
+    snap_eff: usize,
+    l4_off: usize,
+    l4_hdr_len: usize,
+    have_l4: bool,
+    l4_beyond: bool,
+    src_port: u16,
+    dst_port: u16,
+    tcp_flags: u8,
+    later_frag: bool,
+    mac_off: u32,
+    src_mac: [u8; 6],
+    dst_mac: [u8; 6],
+}
+
+impl FlowFacts {
+    fn take(st: &St) -> FlowFacts {
+        FlowFacts {
+            ip_ver: st.ip_ver,
+            l3_off: st.l3_off,
+            l3_len: st.l3_len,
+            ip_hdr_len: st.ip_hdr_len,
+            src_ip: st.src_ip,
+            dst_ip: st.dst_ip,
+            proto: st.proto,
+            ip_frag: st.ip_frag,
+            ip_id: st.ip_id,
+            frag: st.frag,
+            snap_l3: st.snap_l3,
+            snap_eff: st.snap_eff,
+            l4_off: st.l4_off,
+            l4_hdr_len: st.l4_hdr_len,
+            have_l4: st.have_l4,
+            l4_beyond: st.l4_beyond,
+            src_port: st.src_port,
+            dst_port: st.dst_port,
+            tcp_flags: st.tcp_flags,
+            later_frag: st.later_frag,
+            mac_off: st.mac_off,
+            src_mac: st.src_mac,
+            dst_mac: st.dst_mac,
+        }
+    }
+
+    fn restore(&self, st: &mut St) {
+        st.ip_ver = self.ip_ver;
+        st.l3_off = self.l3_off;
+        st.l3_len = self.l3_len;
+        st.ip_hdr_len = self.ip_hdr_len;
+        st.src_ip = self.src_ip;
+        st.dst_ip = self.dst_ip;
+        st.proto = self.proto;
+        st.ip_frag = self.ip_frag;
+        st.ip_id = self.ip_id;
+        st.frag = self.frag;
+        st.snap_l3 = self.snap_l3;
+        st.snap_eff = self.snap_eff;
+        st.l4_off = self.l4_off;
+        st.l4_hdr_len = self.l4_hdr_len;
+        st.have_l4 = self.have_l4;
+        st.l4_beyond = self.l4_beyond;
+        st.src_port = self.src_port;
+        st.dst_port = self.dst_port;
+        st.tcp_flags = self.tcp_flags;
+        st.later_frag = self.later_frag;
+        st.mac_off = self.mac_off;
+        st.src_mac = self.src_mac;
+        st.dst_mac = self.dst_mac;
+    }
+}
+
 struct St<'a> {
     d: &'a [u8],
     caplen: usize,
@@ -164,6 +248,11 @@ struct St<'a> {
     /// The original's bandwidth estimate counts this packet's frame as well: an IPv4 header
     /// after an IPv6 header (4in6, also through GRE and other tunnels), or a PIM register.
     wire_counted_too: bool,
+    /// IPV6_ACTIVATE 0/1: the flow facts of the last IP header of the active version, taken
+    /// when an IP header of the inactive version follows it (the flow stays on that header).
+    frozen: Option<FlowFacts>,
+    /// IPV6_ACTIVATE 0/1: the outermost IP header is of the inactive version (no flow).
+    inactive_top: bool,
     /// IP facts of the innermost IP header.
     ip_ver: u8,
     ip_count: u8,
@@ -271,6 +360,8 @@ impl Dissector {
             llc_len: None,
             llc_start: 0,
             wire_counted_too: false,
+            frozen: None,
+            inactive_top: false,
             ip_ver: 0,
             ip_count: 0,
             l3_off: 0,
@@ -922,6 +1013,24 @@ impl Dissector {
     /// Common bookkeeping when an IP header starts at `o`.
     fn enter_ip(&mut self, st: &mut St, o: usize, ver: u8) {
         st.l2_stop = false;
+        // IPV6_ACTIVATE 0 (IPv4 only) or 1 (IPv6 only): dissection goes on (header
+        // description, counters) but the flow stays on the last header of the active version;
+        // a packet whose outermost IP header is inactive makes no flow.
+        let active = match self.cfg.ipv6_activate {
+            0 => ver == 4,
+            1 => ver == 6,
+            _ => true,
+        };
+        if active {
+            // (An inactive outer header with an active one inside: the inner one is the flow.)
+            st.inactive_top = false;
+        } else if st.frozen.is_none() {
+            if st.ip_count == 0 {
+                st.inactive_top = true;
+            } else if st.ip_ver != ver && !st.inactive_top {
+                st.frozen = Some(FlowFacts::take(st));
+            }
+        }
         if st.ip_count > 0 {
             // The fragmentation of a tunnel's outer IP header does not describe the flow.
             st.status &= !fs::IPV4_FRAG;
@@ -1730,6 +1839,12 @@ impl Dissector {
     // ---------------------------------------------------------------- result
 
     fn finish(&mut self, st: &mut St, out: &mut Dissected, log: &mut Logger) {
+        // (The packet counters below count the innermost IP version as dissected.)
+        let dissected_ver = st.ip_ver;
+        if let Some(f) = st.frozen {
+            f.restore(st);
+            st.status |= fs::STPDSCT;
+        }
         let a = &mut out.abi;
         let caplen = st.caplen;
         a.mac_off = st.mac_off;
@@ -1739,7 +1854,7 @@ impl Dissector {
         a.mpls_count = st.mpls_count;
         out.src_mac = st.src_mac;
         out.dst_mac = st.dst_mac;
-        let is_ip = st.ip_count > 0 && !st.ipvx && st.ip_hdr_len >= 20;
+        let is_ip = st.ip_count > 0 && !st.ipvx && st.ip_hdr_len >= 20 && !st.inactive_top;
         if st.ip_count > 0 && !st.ipvx {
             a.outer_l3_off = st.outer_l3_off as u32;
             a.l3_off = st.l3_off as u32;
@@ -1812,7 +1927,7 @@ impl Dissector {
                 // on the wire and as the estimate of the innermost IP packet.
                 out.bytes_on_wire = (caplen as u64).saturating_sub(a.pad_len as u64);
             }
-            if st.ip_ver == 6 {
+            if dissected_ver == 6 {
                 self.counters.ipv6_pkts += 1;
             } else {
                 self.counters.ipv4_pkts += 1;
