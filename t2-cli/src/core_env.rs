@@ -11,10 +11,19 @@ use anyhow::{Result, anyhow, bail};
 use t2_core::config::CoreSettings;
 
 /// The names this module reads.
-pub const NAMES: [&str; 7] = [
+pub const NAMES: [&str; 16] = [
     "IPV6_ACTIVATE",
     "ETH_ACTIVATE",
     "RELTIME",
+    "ALARM_MODE",
+    "FORCE_MODE",
+    "FDURLIMIT",
+    "FDLSFINDEX",
+    "MULTIPKTSUP",
+    "SPKTMD_PKTNO",
+    "SPKTMD_PCNTC",
+    "SPKTMD_PCNTH",
+    "SPKTMD_PCNTL",
     "FLOW_TIMEOUT",
     "HASHCHAINTABLE_BASE_SIZE",
     "HASH_AUTOPILOT",
@@ -62,6 +71,23 @@ pub fn apply(core: &mut CoreSettings, vars: &[(String, String)]) -> Result<()> {
                 ),
             },
             "RELTIME" => core.reltime = bool01(name, value)?,
+            "ALARM_MODE" => core.alarm_mode = bool01(name, value)?,
+            "FORCE_MODE" => core.force_mode = bool01(name, value)?,
+            "FDURLIMIT" => match v.parse::<u32>() {
+                Ok(n) => core.fdurlimit = n,
+                _ => bail!("Invalid value '{value}' for environment variable 'FDURLIMIT': expected a number of seconds from 0 (no limit) to 4294967295"),
+            },
+            "FDLSFINDEX" => core.fdlsfindex = bool01(name, value)?,
+            "MULTIPKTSUP" => core.multipktsup = bool01(name, value)?,
+            "SPKTMD_PKTNO" => core.spktmd_pktno = bool01(name, value)?,
+            "SPKTMD_PCNTC" => core.spktmd_pcntc = bool01(name, value)?,
+            "SPKTMD_PCNTH" => core.spktmd_pcnth = bool01(name, value)?,
+            "SPKTMD_PCNTL" => match v {
+                "0" | "1" | "2" | "3" | "4" => core.spktmd_pcntl = v.parse().unwrap_or(4),
+                _ => bail!(
+                    "Invalid value '{value}' for environment variable 'SPKTMD_PCNTL': expected 0 (whole frame), 1 (from L2), 2 (from L3), 3 (from L4) or 4 (L7 payload)"
+                ),
+            },
             "HASH_AUTOPILOT" => core.hash_autopilot = bool01(name, value)?,
             "T2_LOG_COLOR" => core.log_color = bool01(name, value)?,
             _ => bail!("Unknown core setting '{name}'; known: {}", NAMES.join(", ")),

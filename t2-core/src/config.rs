@@ -45,6 +45,26 @@ pub struct CoreSettings {
     pub hash_autopilot: bool,
     /// ANSI colours in the log (T2_LOG_COLOR).
     pub log_color: bool,
+    /// ALARM_MODE: a flow reaches the sinks only if a plugin reported an alarm for it.
+    pub alarm_mode: bool,
+    /// FORCE_MODE: plugins may end flows early (`terminate_flow`); ignored otherwise.
+    pub force_mode: bool,
+    /// FDURLIMIT: a flow longer than this many seconds is ended and its packet starts a new
+    /// one (0: no limit).
+    pub fdurlimit: u32,
+    /// FDLSFINDEX: the flow that continues a flow ended by FDURLIMIT keeps its flowInd (and
+    /// gets FDLSIDX) instead of a new one.
+    pub fdlsfindex: bool,
+    /// MULTIPKTSUP: IPv4 packets repeating the previous packet's IP ID in their flow are
+    /// dropped (counted, not processed further).
+    pub multipktsup: bool,
+    /// Packet mode (`-s`) columns: SPKTMD_PKTNO (packet number), SPKTMD_PCNTC (payload as
+    /// text), SPKTMD_PCNTH (payload as hex), SPKTMD_PCNTL (payload from 0 the frame, 1 L2,
+    /// 2 L3, 3 L4, 4 L7).
+    pub spktmd_pktno: bool,
+    pub spktmd_pcntc: bool,
+    pub spktmd_pcnth: bool,
+    pub spktmd_pcntl: u8,
 }
 
 impl Default for CoreSettings {
@@ -57,6 +77,15 @@ impl Default for CoreSettings {
             hash_base: 262_144,
             hash_autopilot: true,
             log_color: true,
+            alarm_mode: false,
+            force_mode: false,
+            fdurlimit: 0,
+            fdlsfindex: false,
+            multipktsup: false,
+            spktmd_pktno: true,
+            spktmd_pcntc: true,
+            spktmd_pcnth: false,
+            spktmd_pcntl: 4,
         }
     }
 }
@@ -75,7 +104,7 @@ pub struct Config {
     pub split: Option<Split>,
     /// `-l`: end report to `PREFIX_log.txt`.
     pub log_to_file: bool,
-    /// `-s`: packet mode (not yet supported; the CLI rejects `-s` until it lands).
+    /// `-s`: packet mode (`PREFIX_packets.txt`).
     pub packet_mode: bool,
     /// `-p`: plugin folder.
     pub plugin_dir: PathBuf,

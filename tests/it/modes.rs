@@ -109,3 +109,159 @@ fn a_bad_mode_value_is_refused_naming_the_setting() {
     let err = strip_ansi(&String::from_utf8_lossy(&o.stderr));
     assert!(err.contains("IPV6_ACTIVATE") && err.contains("expected 0 (IPv4 only), 1 (IPv6 only) or 2"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Modes that need a plugin's cooperation or have no reference output: expectations from the
+// spec (§1.6, §1.11, §1.13), on the bundled capture.
+// ---------------------------------------------------------------------------------------------
+
+/// Compiles the C fixture plugin (tests/fixtures/c/fixture.c) with `defines` into `dir`.
+fn c_fixture(dir: &Path, defines: &[&str]) {
+    let o = std::process::Command::new(std::env::var_os("CC").unwrap_or_else(|| "cc".into()))
+        .current_dir(root())
+        .args(["-std=c11", "-O1", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-I", "crates/t2-abi/include"])
+        .args(defines)
+        .arg("-o")
+        .arg(dir.join("150_cfix.so"))
+        .arg("tests/fixtures/c/fixture.c")
+        .output()
+        .expect("a C compiler `cc` (or $CC) is needed");
+    assert!(o.status.success(), "cc failed:\n{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// Runs t2 on the bundled capture with `env`; returns (flow rows with the header first, log).
+fn run_bundled(plugins: &Path, env: &[(&str, &str)], extra: &[&str]) -> (Vec<Vec<String>>, String, TempDir) {
+    let out = TempDir::new("modes-b");
+    let prefix = out.path().join("gre");
+    let mut cmd = std::process::Command::new(&bins().t2);
+    cmd.current_dir(root().join("testdata"))
+        .args(["-p", plugins.to_str().unwrap(), "-r", "gre-sample.pcap", "-w", prefix.to_str().unwrap(), "-l"])
+        .args(extra)
+        .env("HOME", out.path());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let flows = std::fs::read_to_string(format!("{}_flows.txt", prefix.display())).unwrap();
+    let log = strip_ansi(&std::fs::read_to_string(format!("{}_log.txt", prefix.display())).unwrap());
+    (flows.lines().map(|l| l.split('\t').map(String::from).collect()).collect(), log, out)
+}
+
+fn col(rows: &[Vec<String>], name: &str) -> usize {
+    rows[0].iter().position(|c| c.trim_start_matches('%') == name).unwrap_or_else(|| panic!("no column {name}"))
+}
+
+fn hex(s: &str) -> u64 {
+    u64::from_str_radix(s.trim_start_matches("0x"), 16).unwrap()
+}
+
+#[test]
+fn force_mode_ends_flows_when_a_plugin_asks_and_is_off_by_default() {
+    let plugins = TempDir::new("modes-force");
+    install(plugins.path(), &["basicFlow", "txtSink"]);
+    c_fixture(plugins.path(), &["-DFIX_FORCE_AFTER=2"]);
+    let (plain, _, _o1) = run_bundled(plugins.path(), &[], &[]);
+    let (forced, log, _o2) = run_bundled(plugins.path(), &[("FORCE_MODE", "1")], &[]);
+    let (pk, st) = (col(&forced, "cfixPkts"), col(&forced, "flowStat"));
+    // Without FORCE_MODE the requests are ignored: some flow has more than 2 packets.
+    assert!(plain[1..].iter().any(|r| r[col(&plain, "cfixPkts")].parse::<u32>().unwrap() > 2));
+    // With it, a flow ends at the packet after its second one: none has more than 2, the flows
+    // that asked carry RMFLOW, and there are more flows.
+    assert!(forced.len() > plain.len(), "{} vs {} rows", forced.len(), plain.len());
+    for r in &forced[1..] {
+        let n: u32 = r[pk].parse().unwrap();
+        assert!(n <= 2, "{r:?}");
+    }
+    let rmflow = 0x0000_0200_0000_0000u64;
+    assert!(forced[1..].iter().any(|r| hex(&r[st]) & rmflow != 0));
+    assert!(log.contains("Creating flows for L2, IPv4, IPv6 [FORCE]"), "{log}");
+    let n = forced[1..].iter().filter(|r| hex(&r[st]) & rmflow != 0).count();
+    assert!(n > 0 && log.contains("Number of flows terminated by force mode: "), "{log}");
+}
+
+#[test]
+fn alarm_mode_writes_only_flows_with_alarms() {
+    let plugins = TempDir::new("modes-alarm");
+    install(plugins.path(), &["basicFlow", "txtSink"]);
+    c_fixture(plugins.path(), &["-DFIX_ALARM_ODD"]);
+    let (plain, _, _o1) = run_bundled(plugins.path(), &[], &[]);
+    let (alarms, log, _o2) = run_bundled(plugins.path(), &[("ALARM_MODE", "1")], &[]);
+    let pk = col(&plain, "cfixPkts");
+    let odd: Vec<&Vec<String>> = plain[1..].iter().filter(|r| r[pk].parse::<u32>().unwrap() % 2 == 1).collect();
+    assert!(!odd.is_empty() && odd.len() < plain.len() - 1, "the capture has flows of both kinds");
+    // Exactly the flows with an alarm (odd packet count), in the same order.
+    assert_eq!(alarms.len() - 1, odd.len());
+    for (a, p) in alarms[1..].iter().zip(odd) {
+        assert_eq!(a, p);
+    }
+    assert!(log.contains("Creating flows for L2, IPv4, IPv6 [ALARM]"), "{log}");
+    assert!(log.contains(&format!("Number of alarms: {} in {} flows", alarms.len() - 1, alarms.len() - 1)), "{log}");
+}
+
+#[test]
+fn fdurlimit_splits_long_flows_with_new_or_kept_flow_indices() {
+    let plugins = TempDir::new("modes-fdur");
+    install(plugins.path(), &["basicFlow", "txtSink"]);
+    let (plain, _, _o1) = run_bundled(plugins.path(), &[], &[]);
+    let (split, log, _o2) = run_bundled(plugins.path(), &[("FDURLIMIT", "2")], &[]);
+    let (dur, ind, st) = (col(&split, "duration"), col(&split, "flowInd"), col(&split, "flowStat"));
+    // The bundled capture has flows of 3 to 23 s; with a 2 s limit none lasts 2 s or more.
+    assert!(plain[1..].iter().any(|r| r[dur].parse::<f64>().unwrap() >= 2.0));
+    assert!(split.len() > plain.len());
+    for r in &split[1..] {
+        assert!(r[dur].parse::<f64>().unwrap() < 2.0, "{r:?}");
+    }
+    assert!(log.contains("Number of flows terminated by FDURLIMIT: "), "{log}");
+    let fdlsidx = 0x4000_0000_0000_0000u64;
+    assert!(split[1..].iter().all(|r| hex(&r[st]) & fdlsidx == 0));
+    let max_ind = |rows: &[Vec<String>]| rows[1..].iter().map(|r| r[ind].parse::<u64>().unwrap()).max().unwrap();
+    assert!(max_ind(&split) > max_ind(&plain), "new flows get new indices");
+    // FDLSFINDEX: the same rows; a flow continuing one the limit ended keeps its index and
+    // carries FDLSIDX, so fewer indices are used.
+    let (kept, _, _o3) = run_bundled(plugins.path(), &[("FDURLIMIT", "2"), ("FDLSFINDEX", "1")], &[]);
+    assert_eq!(kept.len(), split.len());
+    assert!(max_ind(&kept) < max_ind(&split));
+    let marked: Vec<usize> = (1..kept.len()).filter(|&i| hex(&kept[i][st]) & fdlsidx != 0).collect();
+    assert!(!marked.is_empty());
+    for i in marked {
+        assert!(kept[1..i].iter().any(|x| x[ind] == kept[i][ind]), "row {i}: its index continues an earlier flow");
+    }
+}
+
+#[test]
+fn packet_mode_payload_columns_follow_the_spktmd_settings() {
+    let plugins = TempDir::new("modes-spktmd");
+    install(plugins.path(), &["basicFlow", "txtSink"]);
+    let (_, _, out) = run_bundled(plugins.path(), &[("SPKTMD_PKTNO", "0"), ("SPKTMD_PCNTH", "1")], &["-s"]);
+    let text = std::fs::read_to_string(out.path().join("gre_packets.txt")).unwrap();
+    let reference = std::fs::read_to_string(root().join("testdata/golden/gre-sample.default.packets.txt")).unwrap();
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+    let head = &rows[0];
+    assert_eq!(head[0], "%flowInd", "no pktNo column");
+    assert_eq!(&head[head.len() - 2..], ["l7HexContent", "l7Content"]);
+    let refrows: Vec<Vec<&str>> = reference.lines().map(|l| l.split('\t').collect()).collect();
+    let rc = refrows[0].iter().position(|c| *c == "l7Content").unwrap();
+    assert_eq!(rows.len(), refrows.len());
+    for (r, o) in refrows[1..].iter().zip(&rows[1..]) {
+        // The text column is the original's; the hex column holds the same bytes.
+        assert_eq!(o[o.len() - 1], r[rc]);
+        let bytes: Vec<u8> =
+            o[o.len() - 2].split(' ').filter(|h| !h.is_empty()).map(|h| u8::from_str_radix(h.trim_start_matches("0x"), 16).unwrap()).collect();
+        let shown: String = bytes
+            .iter()
+            .map(|&c| match c {
+                0x20..=0x7e if c != b'\\' => (c as char).to_string(),
+                b'\\' => "\\\\".into(),
+                0x08 => "\\b".into(),
+                0x0c => "\\f".into(),
+                b'\n' => "\\n".into(),
+                b'\r' => "\\r".into(),
+                b'\t' => "\\t".into(),
+                0x0b => "\\v".into(),
+                _ => ".".into(),
+            })
+            .collect();
+        assert_eq!(shown, r[rc]);
+    }
+}

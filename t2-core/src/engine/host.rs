@@ -366,9 +366,20 @@ pub struct Host {
     /// Type strings of each plugin's declared columns (filled after `init`), to write empty
     /// values for a disabled plugin without walking the whole schema per flow.
     pub column_types: Vec<Vec<Box<str>>>,
+    /// ALARM_MODE: a flow reaches the sinks only if a plugin reported an alarm for it while it
+    /// was being terminated.
+    pub alarm_mode: bool,
+    /// Alarms reported so far, and flows that had at least one.
+    pub alarm_total: u64,
+    pub alarm_flows: u64,
 }
 
 impl Host {
+    /// (alarms, flows with alarms) reported so far.
+    pub fn alarm_totals(&self) -> (u64, u64) {
+        (self.alarm_total, self.alarm_flows)
+    }
+
     /// Calls every plugin's `init` in order, then `on_start`.
     pub fn init_all(&mut self, ctx: &T2InitContext) {
         for i in 0..self.plugins.len() {
@@ -451,6 +462,8 @@ impl Host {
     /// Builds the record of a terminated flow into `rec` (after the core's columns) and hands
     /// it to every sink. A disabled plugin's columns get empty values.
     pub fn terminate(&mut self, slot: u64, rec: &mut Vec<u8>) {
+        // Alarms reported during this flow's callbacks decide whether it is output.
+        self.state.alarms.set(0);
         for i in 0..self.plugins.len() {
             let p = &mut self.plugins[i];
             let start = rec.len();
@@ -470,6 +483,14 @@ impl Host {
                     super::empty::push_empty(ty, rec);
                 }
             }
+        }
+        let alarms = self.state.alarms.get();
+        if alarms > 0 {
+            self.alarm_total += alarms;
+            self.alarm_flows += 1;
+        }
+        if self.alarm_mode && alarms == 0 {
+            return;
         }
         for p in self.plugins.iter_mut() {
             if let (Some(f), None) = (p.vt.buffer_to_sink, &p.disabled) {

@@ -1,16 +1,33 @@
 //! Packet mode (`-s`, spec §1.13): `PREFIX_packets.txt`, one line per packet that reached a
 //! flow.
 //!
-//! Contract: the header is `%pktNo`, `flowInd`, every plugin's packet columns in plugin order,
-//! then `l7Content`, separated by TABs. Each line is the packet number, the flow's `flowInd`,
-//! the fields the plugins appended during this packet's callbacks (each already followed by a
-//! TAB, so a plugin that writes nothing leaves its columns out rather than shifting them), and
-//! the packet's captured L7 bytes as text: printable ASCII as is, `\b \f \n \r \t \v \\`
-//! escaped, every other byte as `.`. Packets without a flow have no line. The writer owns one
-//! reusable line buffer: nothing is allocated per packet.
+//! Contract: the header is `%pktNo` (SPKTMD_PKTNO), `flowInd`, every plugin's packet columns in
+//! plugin order, then the payload columns, separated by TABs. Each line is the packet number,
+//! the flow's `flowInd`, the fields the plugins appended during this packet's callbacks (each
+//! already followed by a TAB), and the payload: as hex bytes `0xab 0xcd` (SPKTMD_PCNTH) and/or
+//! as text (SPKTMD_PCNTC: printable ASCII as is, `\b \f \n \r \t \v \\` escaped, every other
+//! byte as `.`), from the layer SPKTMD_PCNTL names (`content`, `l2Content`, `l3Content`,
+//! `l4Content`, `l7Content`; `hexContent`, `l2HexContent`, ...). Packets without a flow have no
+//! line. The writer owns one reusable line buffer: nothing is allocated per packet.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
+
+/// What the payload columns hold (T2's SPKTMD_* switches).
+#[derive(Clone, Copy, Debug)]
+pub struct PayloadColumns {
+    pub pkt_no: bool,
+    pub text: bool,
+    pub hex: bool,
+    /// 0 the frame, 1 from L2, 2 from L3, 3 from L4, 4 the L7 payload.
+    pub layer: u8,
+}
+
+impl Default for PayloadColumns {
+    fn default() -> Self {
+        PayloadColumns { pkt_no: true, text: true, hex: false, layer: 4 }
+    }
+}
 
 /// Writes `PREFIX_packets.txt`.
 pub struct PacketWriter {
@@ -18,6 +35,7 @@ pub struct PacketWriter {
     line: Vec<u8>,
     path: String,
     failed: bool,
+    cols: PayloadColumns,
 }
 
 impl std::fmt::Debug for PacketWriter {
@@ -28,16 +46,24 @@ impl std::fmt::Debug for PacketWriter {
 
 impl PacketWriter {
     /// Creates the file and writes the header line.
-    pub fn create(prefix: &str, plugin_columns: &[String]) -> std::io::Result<PacketWriter> {
+    pub fn create(prefix: &str, plugin_columns: &[String], cols: PayloadColumns) -> std::io::Result<PacketWriter> {
         let path = format!("{prefix}_packets.txt");
         let f = File::create(&path)?;
-        let mut w = PacketWriter { out: BufWriter::with_capacity(256 * 1024, f), line: Vec::with_capacity(4096), path, failed: false };
-        let mut h = String::from("%pktNo\tflowInd");
-        for c in plugin_columns {
-            h.push('\t');
-            h.push_str(c);
+        let mut w = PacketWriter { out: BufWriter::with_capacity(256 * 1024, f), line: Vec::with_capacity(4096), path, failed: false, cols };
+        let mut names: Vec<String> = Vec::new();
+        if cols.pkt_no {
+            names.push("pktNo".into());
         }
-        h.push_str("\tl7Content\n");
+        names.push("flowInd".into());
+        names.extend(plugin_columns.iter().cloned());
+        let layer = ["", "l2", "l3", "l4", "l7"][cols.layer.min(4) as usize];
+        if cols.hex {
+            names.push(if layer.is_empty() { "hexContent".into() } else { format!("{layer}HexContent") });
+        }
+        if cols.text {
+            names.push(if layer.is_empty() { "content".into() } else { format!("{layer}Content") });
+        }
+        let h = format!("%{}\n", names.join("\t"));
         w.out.write_all(h.as_bytes())?;
         Ok(w)
     }
@@ -56,12 +82,25 @@ impl PacketWriter {
         let l = &mut self.line;
         l.clear();
         let mut b = itoa_buf();
-        l.extend_from_slice(itoa(&mut b, pkt_no));
-        l.push(b'\t');
+        if self.cols.pkt_no {
+            l.extend_from_slice(itoa(&mut b, pkt_no));
+            l.push(b'\t');
+        }
         l.extend_from_slice(itoa(&mut b, findex));
         l.push(b'\t');
         l.extend_from_slice(fields.as_bytes());
-        push_content(l, payload);
+        if self.cols.hex {
+            push_hex(l, payload);
+            if self.cols.text {
+                l.push(b'\t');
+            }
+        }
+        if self.cols.text {
+            push_content(l, payload);
+        }
+        if !self.cols.hex && !self.cols.text && l.last() == Some(&b'\t') {
+            l.pop();
+        }
         l.push(b'\n');
         if self.out.write_all(l).is_err() {
             self.failed = true;
@@ -94,6 +133,17 @@ pub fn push_content(l: &mut Vec<u8>, payload: &[u8]) {
     }
 }
 
+/// Appends `payload` as T2's hex content column: `0xab 0xcd ...`.
+pub fn push_hex(l: &mut Vec<u8>, payload: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (i, &c) in payload.iter().enumerate() {
+        if i > 0 {
+            l.push(b' ');
+        }
+        l.extend_from_slice(&[b'0', b'x', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]);
+    }
+}
+
 fn itoa_buf() -> [u8; 20] {
     [0; 20]
 }
@@ -122,6 +172,13 @@ mod tests {
         // the ICMPv6 echo payload of the reference's first packet line: `]N.V....`).
         push_content(&mut l, b"]N\x00V\x00\x01 !\"#\\\t\r\n\x0b\x0c\x08\x7f\xff");
         assert_eq!(String::from_utf8(l).unwrap(), "]N.V.. !\"#\\\\\\t\\r\\n\\v\\f\\b..");
+    }
+
+    #[test]
+    fn hex_content() {
+        let mut l = Vec::new();
+        push_hex(&mut l, &[0x00, 0xab, 0x7f]);
+        assert_eq!(l, b"0x00 0xab 0x7f");
     }
 
     #[test]

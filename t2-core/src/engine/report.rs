@@ -84,6 +84,15 @@ pub struct CoreCounters {
     /// Lone flows printed with L3FLOWINVERT set (reply flows without a request).
     pub lone_inverted: u64,
     pub autopilot_flows: u64,
+    /// Flows ended early at a plugin's request (FORCE_MODE).
+    pub forced_flows: u64,
+    /// Alarms reported by plugins, and flows with at least one (ALARM_MODE).
+    pub alarms: u64,
+    pub alarm_flows: u64,
+    /// Flows ended by FDURLIMIT.
+    pub fdur_flows: u64,
+    /// IPv4 packets dropped as consecutive duplicates (MULTIPKTSUP).
+    pub dup_packets: u64,
     pub first_ts: Option<T2Time>,
     pub last_ts: T2Time,
     /// libpcap's raw (sec, fraction) of the first and last packet.
@@ -169,6 +178,9 @@ impl FlowSection<'_> {
                 num(c.autopilot_flows),
                 pct(c.autopilot_flows as f64, total)
             );
+        }
+        if c.fdur_flows > 0 {
+            let _ = writeln!(out, "Number of flows terminated by FDURLIMIT: {} {}", num(c.fdur_flows), pct(c.fdur_flows as f64, total));
         }
     }
 }

@@ -78,6 +78,8 @@ struct Engine {
     hash_factor: u32,
     /// `-s`: the packet file.
     packets: Option<super::packets::PacketWriter>,
+    /// The core settings of the run (modes).
+    core: crate::config::CoreSettings,
 }
 
 /// Runs T2 on `config`: loads plugins, processes the input, writes every output file and the
@@ -96,7 +98,7 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
 
     let whitelist = read_whitelist(config)?;
     let (plugins, refused) = host::load_plugins(&config.plugin_dir, whitelist.as_deref(), state_ptr);
-    let mut host = Host { state, plugins, column_types: Vec::new() };
+    let mut host = Host { state, plugins, column_types: Vec::new(), alarm_mode: false, alarm_total: 0, alarm_flows: 0 };
 
     let core = &config.core;
     let capacity64 = core.hash_base.saturating_mul(config.hash_factor.max(1) as u64);
@@ -208,11 +210,19 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
         input_bytes: cap.input_bytes(),
         hash_factor: config.hash_factor.max(1),
         packets: None,
+        core: core.clone(),
     };
+    engine.host.alarm_mode = core.alarm_mode;
     if config.packet_mode {
         let cols = engine.host.state.packet_columns.borrow().clone();
         let prefix = config.output_prefix.to_string_lossy();
-        match super::packets::PacketWriter::create(&prefix, &cols) {
+        let payload = super::packets::PayloadColumns {
+            pkt_no: core.spktmd_pktno,
+            text: core.spktmd_pcntc,
+            hex: core.spktmd_pcnth,
+            layer: core.spktmd_pcntl,
+        };
+        match super::packets::PacketWriter::create(&prefix, &cols, payload) {
             Ok(w) => engine.packets = Some(w),
             Err(e) => return Err(RunError::new(format!("Failed to open file '{prefix}_packets.txt' for writing: {e}"))),
         }
@@ -415,7 +425,10 @@ impl Engine {
         let via_frag_map = lookup.is_some();
         let lookup = match lookup {
             Some(l) => l,
-            None => self.lookup_or_create(key, now, base, d.tcp_flags & 0x12 == 0x12),
+            None => {
+                let l = self.lookup_or_create(key, now, base, d.tcp_flags & 0x12 == 0x12);
+                self.duration_limit(l, key, now, base, d.tcp_flags & 0x12 == 0x12)
+            }
         };
         let slot = match lookup {
             Lookup::Found(s) => {
@@ -473,6 +486,12 @@ impl Engine {
             && self.flows.note_ip_id(slot, d.abi.ip_id as u16)
         {
             d.abi.status |= DUPIPID;
+            if self.core.multipktsup {
+                // MULTIPKTSUP: the same packet seen twice (e.g. from two capture points) is
+                // counted but not processed further.
+                self.counters.dup_packets += 1;
+                return true;
+            }
         }
         if let (Some(first), true) = (v6_sequence_end, same_sequence) {
             self.flows.flow_mut(first).status &= !IPV4_FRAG_PENDING;
@@ -505,12 +524,27 @@ impl Engine {
             // stay alive and unmoved for the whole packet (see `Dissected::bind`).
             unsafe { std::slice::from_raw_parts(a.data, a.caplen as usize) }
         };
-        let payload = if a.l7_off != T2_OFF_NONE && (a.l7_off as usize) < data.len() {
-            let start = a.l7_off as usize;
-            let end = start.saturating_add(a.snap_l7_len as usize).min(data.len());
-            &data[start..end]
-        } else {
-            &[][..]
+        // The payload columns start at the layer SPKTMD_PCNTL names; the L7 payload ends with
+        // the captured IP payload, the other layers with the captured frame.
+        let payload = match self.core.spktmd_pcntl {
+            4 => {
+                if a.l7_off != T2_OFF_NONE && (a.l7_off as usize) < data.len() {
+                    let start = a.l7_off as usize;
+                    let end = start.saturating_add(a.snap_l7_len as usize).min(data.len());
+                    &data[start..end]
+                } else {
+                    &[][..]
+                }
+            }
+            layer => {
+                let off = match layer {
+                    0 => 0,
+                    1 => a.l2_off,
+                    2 => a.l3_off,
+                    _ => a.l4_off,
+                };
+                if off != T2_OFF_NONE && (off as usize) < data.len() { &data[off as usize..] } else { &[][..] }
+            }
         };
         let line = self.host.state.packet_line.borrow();
         w.line(a.pkt_no, self.flows.flow(slot).findex, &line, payload);
@@ -527,7 +561,8 @@ impl Engine {
             ..FlowKey::default()
         };
         d.abi.status |= L2_FLOW;
-        let slot = match self.lookup_or_create(key, now, L2_FLOW, false) {
+        let lookup = self.lookup_or_create(key, now, L2_FLOW, false);
+        let slot = match self.duration_limit(lookup, key, now, L2_FLOW, false) {
             Lookup::Found(s) => {
                 self.flows.touch(s);
                 s
@@ -568,6 +603,32 @@ impl Engine {
             c.a_packets += 1;
             c.a_bytes += d.abi.caplen as u64;
         }
+    }
+
+    /// FDURLIMIT: a flow found for this packet that has lasted the limit is ended (with its
+    /// opposite) and the packet starts a new flow, which keeps the old flowInd and gets
+    /// FDLSIDX with FDLSFINDEX.
+    fn duration_limit(&mut self, lookup: Lookup, key: FlowKey, now: T2Time, base: u64, syn_ack: bool) -> Lookup {
+        let limit = self.core.fdurlimit;
+        let Lookup::Found(s) = lookup else { return lookup };
+        if limit == 0 || super::flow_table::idle(now, self.flows.flow(s).first_seen) < limit as f32 {
+            return lookup;
+        }
+        let findex = self.flows.flow(s).findex;
+        let opp = self.flows.flow(s).opposite;
+        self.counters.fdur_flows += 1 + (opp != T2_FLOW_NONE && self.flows.is_live(opp as u32)) as u64;
+        self.terminate_pair(s);
+        let l = self.lookup_or_create(key, now, base, syn_ack);
+        if let (Lookup::Created(n), true) = (l, self.core.fdlsfindex) {
+            // (A fresh index taken for it is given back.)
+            if self.flows.flow(n).findex == self.flows.last_findex && self.flows.flow(n).findex != findex {
+                self.flows.last_findex -= 1;
+            }
+            let f = self.flows.flow_mut(n);
+            f.findex = findex;
+            f.status |= FDLSIDX;
+        }
+        l
     }
 
     fn lookup_or_create(&mut self, key: FlowKey, now: T2Time, base: u64, syn_ack: bool) -> Lookup {
@@ -623,10 +684,16 @@ impl Engine {
             return;
         }
         let reqs: Vec<u64> = std::mem::take(&mut *self.host.state.terminate_requests.borrow_mut());
+        // Without FORCE_MODE the requests are ignored (the original has no T2_RM_FLOW then).
+        if !self.core.force_mode {
+            return;
+        }
         for r in reqs {
             let s = r as u32;
             if r < self.flows.capacity() as u64 && self.flows.is_live(s) {
+                let opp = self.flows.flow(s).opposite;
                 self.flows.flow_mut(s).status |= RMFLOW;
+                self.counters.forced_flows += 1 + (opp != T2_FLOW_NONE && self.flows.is_live(opp as u32)) as u64;
                 self.terminate_pair(s);
             }
         }
@@ -729,6 +796,16 @@ impl Engine {
         }
         let _ = writeln!(out, "Memory usage: {:.2} GB [{:.2}%]", peak_rss_gb(), peak_rss_gb() / total_ram_gb() * 100.0);
         let _ = writeln!(out, "Aggregated flowStat=0x{:016x}", c.global_status);
+        if self.core.alarm_mode {
+            let alarms = self.host.alarm_totals();
+            let _ = writeln!(out, "Number of alarms: {} in {} flows {}", num(alarms.0), num(alarms.1), pct(alarms.1 as f64, c.flows as f64));
+        }
+        if self.core.force_mode {
+            let _ = writeln!(out, "Number of flows terminated by force mode: {} {}", num(c.forced_flows), pct(c.forced_flows as f64, c.flows as f64));
+        }
+        if c.dup_packets > 0 {
+            let _ = writeln!(out, "Number of duplicate IP ID packets dropped (MULTIPKTSUP): {} {}", num(c.dup_packets), pct(c.dup_packets as f64, c.packets as f64));
+        }
         let mut log = self.host.state.log.borrow_mut();
         log.raw(&out);
         crate::dissect::write_status_summary(c.global_status, &mut log);
@@ -821,7 +898,14 @@ fn core_config_desc(config: &Config) -> String {
     if c.ipv6_activate >= 1 {
         parts.push("IPv6");
     }
-    parts.join(", ")
+    let mut d = parts.join(", ");
+    if c.alarm_mode {
+        d.push_str(" [ALARM]");
+    }
+    if c.force_mode {
+        d.push_str(" [FORCE]");
+    }
+    d
 }
 
 fn core_config_entries(config: &Config) -> Vec<(String, String)> {
