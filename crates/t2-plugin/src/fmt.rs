@@ -120,6 +120,46 @@ pub fn push_f(out: &mut Vec<u8>, v: f64, decimals: usize) {
     let _ = write!(out, "{:.*}", decimals, v);
 }
 
+/// Appends the first `used` bytes of `chunk` to `out` with one copy of all `N` bytes.
+///
+/// The values of a text row are short and of varying length; appending a variable-length
+/// slice costs a `memcpy` call, while a fixed-size copy is a few moves. The bytes past `used`
+/// land in spare capacity (the length does not cover them) and the next append overwrites them.
+#[inline(always)]
+fn put<const N: usize>(out: &mut Vec<u8>, chunk: &[u8; N], used: usize) {
+    assert!(used <= N);
+    out.reserve(N);
+    let len = out.len();
+    // SAFETY: `reserve(N)` leaves capacity for at least `N` bytes past `len`; all `N` are
+    // written before the length grows by `used <= N`, so every byte it covers is initialised.
+    unsafe {
+        core::ptr::copy_nonoverlapping(chunk.as_ptr(), out.as_mut_ptr().add(len), N);
+        out.set_len(len + used);
+    }
+}
+
+/// Copies `src` (at most 32 bytes) to the start of `dst` (at least 32 bytes) with at most two
+/// fixed-size, possibly overlapping, moves.
+#[inline(always)]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    assert!(n <= 32 && dst.len() >= 32);
+    if n >= 16 {
+        dst[..16].copy_from_slice(&src[..16]);
+        dst[n - 16..n].copy_from_slice(&src[n - 16..]);
+    } else if n >= 8 {
+        dst[..8].copy_from_slice(&src[..8]);
+        dst[n - 8..n].copy_from_slice(&src[n - 8..]);
+    } else if n >= 4 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[n - 4..n].copy_from_slice(&src[n - 4..]);
+    } else if n > 0 {
+        dst[0] = src[0];
+        dst[n / 2] = src[n / 2];
+        dst[n - 1] = src[n - 1];
+    }
+}
+
 /// Two-digit pairs "00".."99" for [`push_u64`].
 const DIGIT_PAIRS: &[u8; 200] = b"\
 0001020304050607080910111213141516171819\
@@ -128,34 +168,52 @@ const DIGIT_PAIRS: &[u8; 200] = b"\
 6061626364656667686970717273747576777879\
 8081828384858687888990919293949596979899";
 
-/// Appends an unsigned integer in decimal.
-///
-/// Formatting runs for every cell of every row, so this writes two digits at a time into a
-/// stack buffer and appends it with one copy.
-#[inline]
-pub fn push_u64(out: &mut Vec<u8>, v: u64) {
-    if v < 10 {
-        out.push(b'0' + v as u8);
-        return;
-    }
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
+#[inline(always)]
+fn pair(v: usize) -> [u8; 2] {
+    [DIGIT_PAIRS[2 * v], DIGIT_PAIRS[2 * v + 1]]
+}
+
+/// Writes `v` in decimal right-aligned to end at `buf[20]` and returns where it starts
+/// (`buf` is larger so that a fixed-size chunk can be taken from any start).
+#[inline(always)]
+fn dec_right(buf: &mut [u8; 48], v: u64) -> usize {
+    let mut i = 20;
     let mut n = v;
     while n >= 100 {
-        let r = (n % 100) as usize * 2;
+        let r = (n % 100) as usize;
         n /= 100;
         i -= 2;
-        buf[i..i + 2].copy_from_slice(&DIGIT_PAIRS[r..r + 2]);
+        buf[i..i + 2].copy_from_slice(&pair(r));
     }
     if n >= 10 {
-        let r = n as usize * 2;
         i -= 2;
-        buf[i..i + 2].copy_from_slice(&DIGIT_PAIRS[r..r + 2]);
+        buf[i..i + 2].copy_from_slice(&pair(n as usize));
     } else {
         i -= 1;
         buf[i] = b'0' + n as u8;
     }
-    out.extend_from_slice(&buf[i..]);
+    i
+}
+
+/// Appends an unsigned integer in decimal.
+///
+/// Formatting runs for every cell of every row: the digits are made two at a time and
+/// appended with one fixed-size copy (see `put`); values below 100 skip the loop.
+#[inline]
+pub fn push_u64(out: &mut Vec<u8>, v: u64) {
+    if v < 100 {
+        let p = pair(v as usize);
+        if v < 10 {
+            put(out, &[p[1], 0], 1);
+        } else {
+            put(out, &p, 2);
+        }
+        return;
+    }
+    let mut buf = [0u8; 48];
+    let i = dec_right(&mut buf, v);
+    let chunk: &[u8; 20] = buf[i..i + 20].try_into().expect("i <= 20");
+    put(out, chunk, 20 - i);
 }
 
 /// Appends a signed integer in decimal.
@@ -169,67 +227,102 @@ pub fn push_i64(out: &mut Vec<u8>, v: i64) {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// Lowercase hex digit pairs of every byte value.
+static HEX_PAIRS: [[u8; 2]; 256] = {
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [HEX[i >> 4], HEX[i & 15]];
+        i += 1;
+    }
+    t
+};
+
 /// Appends `0x` and `v` as lowercase hex zero-padded to `bytes * 2` digits (T2's `H8..H64`).
 #[inline]
 pub fn push_hex(out: &mut Vec<u8>, v: u64, bytes: usize) {
-    let digits = (bytes * 2).min(16);
+    let bytes = bytes.min(8);
     let mut buf = [0u8; 18];
     buf[0] = b'0';
     buf[1] = b'x';
-    for i in 0..digits {
-        buf[2 + i] = HEX[((v >> ((digits - 1 - i) * 4)) & 0xf) as usize];
+    for i in 0..bytes {
+        let b = (v >> ((bytes - 1 - i) * 8)) as u8;
+        buf[2 + 2 * i..4 + 2 * i].copy_from_slice(&HEX_PAIRS[b as usize]);
     }
-    // Constant-length appends compile to a few moves instead of a `memcpy` call.
-    match digits {
-        2 => out.extend_from_slice(&buf[..4]),
-        4 => out.extend_from_slice(&buf[..6]),
-        8 => out.extend_from_slice(&buf[..10]),
-        16 => out.extend_from_slice(&buf[..18]),
-        _ => out.extend_from_slice(&buf[..2 + digits]),
-    }
+    put(out, &buf, 2 + 2 * bytes);
 }
 
 /// Appends a time or duration as `sec.nnnnnnnnn`.
 #[inline]
 pub fn push_time(out: &mut Vec<u8>, sec: u64, nsec: u32) {
-    push_u64(out, sec);
-    out.push(b'.');
+    let mut buf = [0u8; 48];
+    let i = dec_right(&mut buf, sec);
+    buf[20] = b'.';
+    let chunk: &[u8; 24] = buf[i..i + 24].try_into().expect("i <= 20");
+    put(out, chunk, 21 - i);
     if nsec >= 1_000_000_000 {
         // Only broken captures get here: printed in full like C's `%09u`.
         push_u64(out, nsec as u64);
         return;
     }
     let mut n = nsec as usize;
-    let mut buf = [b'0'; 9];
+    let mut frac = [b'0'; 16];
     for i in (1..9).rev().step_by(2) {
-        let r = (n % 100) * 2;
+        frac[i - 1..i + 1].copy_from_slice(&pair(n % 100));
         n /= 100;
-        buf[i - 1..i + 1].copy_from_slice(&DIGIT_PAIRS[r..r + 2]);
     }
-    buf[0] = b'0' + n as u8;
-    out.extend_from_slice(&buf);
+    frac[0] = b'0' + n as u8;
+    put(out, &frac, 9);
 }
 
 /// Appends a MAC address as `aa:bb:cc:dd:ee:ff`.
 #[inline]
 pub fn push_mac(out: &mut Vec<u8>, mac: &[u8; 6]) {
-    let mut buf = [b':'; 17];
+    let mut buf = [b':'; 18];
     for (i, b) in mac.iter().enumerate() {
-        buf[3 * i] = HEX[(b >> 4) as usize];
-        buf[3 * i + 1] = HEX[(b & 0xf) as usize];
+        buf[3 * i..3 * i + 2].copy_from_slice(&HEX_PAIRS[*b as usize]);
     }
-    out.extend_from_slice(&buf);
+    put(out, &buf, 17);
 }
+
+/// Every octet value as up to 3 decimal digits followed by '.', and how many digits.
+static OCTETS: [([u8; 4], u8); 256] = {
+    let mut t = [([0u8; 4], 0u8); 256];
+    let mut i = 0;
+    while i < 256 {
+        let (d, n) = if i >= 100 {
+            (
+                [
+                    b'0' + (i / 100) as u8,
+                    b'0' + (i / 10 % 10) as u8,
+                    b'0' + (i % 10) as u8,
+                    b'.',
+                ],
+                3,
+            )
+        } else if i >= 10 {
+            ([b'0' + (i / 10) as u8, b'0' + (i % 10) as u8, b'.', 0], 2)
+        } else {
+            ([b'0' + i as u8, b'.', 0, 0], 1)
+        };
+        t[i] = (d, n);
+        i += 1;
+    }
+    t
+};
 
 /// Appends an IPv4 address in dotted-quad form.
 #[inline]
 pub fn push_ip4(out: &mut Vec<u8>, a: &[u8; 4]) {
-    for (i, b) in a.iter().enumerate() {
-        if i > 0 {
-            out.push(b'.');
-        }
-        push_u64(out, *b as u64);
+    let mut buf = [0u8; 16];
+    let mut n = 0;
+    for &b in a {
+        let (d, k) = OCTETS[b as usize];
+        buf[n..n + 4].copy_from_slice(&d);
+        n += k as usize + 1;
     }
+    // (No '.' after the last octet.)
+    put(out, &buf, n - 1);
 }
 
 fn push_hex_word(out: &mut Vec<u8>, w: u16) {
@@ -306,14 +399,27 @@ pub enum StrStyle {
 /// DEL as `\u00XX` (uppercase hex), invalid or overlong UTF-8 bytes as `.`; surrounded by
 /// double quotes for [`StrStyle::Quoted`].
 pub fn push_escaped(out: &mut Vec<u8>, s: &[u8], style: StrStyle) {
-    // Most strings (header descriptions, country codes) are plain printable ASCII.
-    if s.iter().all(|&c| (0x20..0x7f).contains(&c) && c != b'"' && c != b'\\') {
-        if style == StrStyle::Quoted {
-            out.push(b'"');
-            out.extend_from_slice(s);
-            out.push(b'"');
+    // Most strings (header descriptions, country codes) are short plain printable ASCII. The
+    // check has no early exit so that it vectorises; short ones are appended with fixed-size
+    // moves (see `put`).
+    let special = s.iter().fold(false, |acc, &c| {
+        acc | !(0x20..0x7f).contains(&c) | (c == b'"') | (c == b'\\')
+    });
+    if !special {
+        let q = usize::from(style == StrStyle::Quoted);
+        if s.len() <= 32 {
+            let mut buf = [b'"'; 34];
+            copy_short(&mut buf[q..q + 32], s);
+            buf[q + s.len()] = b'"';
+            put(out, &buf, s.len() + 2 * q);
         } else {
+            if q == 1 {
+                out.push(b'"');
+            }
             out.extend_from_slice(s);
+            if q == 1 {
+                out.push(b'"');
+            }
         }
         return;
     }
@@ -644,5 +750,44 @@ mod fast_path_tests {
         push_escaped(&mut e, b"eth:ipv4:tcp", StrStyle::Quoted);
         push_escaped(&mut e, b"a\"b\\c\x01", StrStyle::Raw);
         assert_eq!(e, b"\"eth:ipv4:tcp\"a\\\"b\\\\c\\u0001");
+    }
+    /// The fixed-size appends (`put`) leave exactly the value: every octet, every hex width,
+    /// plain strings of every length around the 32-byte fast path, appended after other text.
+    #[test]
+    fn fixed_size_appends_are_exact() {
+        for b in 0..=255u8 {
+            for pos in 0..4 {
+                let mut a = [10, 200, 7, 99];
+                a[pos] = b;
+                let mut o = b"x".to_vec();
+                push_ip4(&mut o, &a);
+                assert_eq!(o, format!("x{}.{}.{}.{}", a[0], a[1], a[2], a[3]).into_bytes());
+            }
+        }
+        for bytes in 0..=8usize {
+            let mut o = Vec::new();
+            push_hex(&mut o, 0x0123_4567_89ab_cdef, bytes);
+            let v = 0x0123_4567_89ab_cdefu64 & u64::MAX.checked_shr(64 - 8 * bytes as u32).unwrap_or(0);
+            let want = match bytes {
+                0 => "0x".to_string(),
+                _ => format!("0x{:0w$x}", v, w = bytes * 2),
+            };
+            assert_eq!(String::from_utf8(o).unwrap(), want);
+        }
+        for v in 0..100_000u64 {
+            let mut o = b"ab".to_vec();
+            push_u64(&mut o, v);
+            assert_eq!(o, format!("ab{v}").into_bytes());
+        }
+        let text = b"abcdefghijklmnopqrstuvwxyz0123456789-:.ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        for n in 0..text.len() {
+            for (style, q) in [(StrStyle::Raw, ""), (StrStyle::Quoted, "\"")] {
+                let mut o = b"<".to_vec();
+                push_escaped(&mut o, &text[..n], style);
+                o.push(b'>');
+                let s = std::str::from_utf8(&text[..n]).unwrap();
+                assert_eq!(String::from_utf8(o).unwrap(), format!("<{q}{s}{q}>"));
+            }
+        }
     }
 }

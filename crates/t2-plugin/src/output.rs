@@ -73,8 +73,7 @@ macro_rules! typed_methods {
         #[inline]
         pub fn bytes_str(&mut self, s: &[u8]) {
             let end = s.iter().position(|&b| b == 0).unwrap_or(s.len());
-            self.put(&s[..end]);
-            self.put(&[0]);
+            self.put_cstr(&s[..end]);
         }
         /// Appends a MAC address (`MAC`).
         #[inline]
@@ -139,6 +138,12 @@ impl Encoder {
     pub fn put(&mut self, b: &[u8]) {
         self.buf.extend_from_slice(b);
     }
+    /// Appends `s` (no NUL inside) and a NUL.
+    #[inline]
+    fn put_cstr(&mut self, s: &[u8]) {
+        self.buf.extend_from_slice(s);
+        self.buf.push(0);
+    }
     /// The encoded bytes.
     pub fn as_bytes(&self) -> &[u8] {
         &self.buf
@@ -196,13 +201,41 @@ impl<'a> Output<'a> {
         self.len += b.len();
     }
 
+    /// Appends `s` (no NUL inside) and a NUL. Strings are short (header descriptions, country
+    /// codes): those are staged with fixed-size moves rather than a `memcpy` call.
+    #[inline]
+    fn put_cstr(&mut self, s: &[u8]) {
+        let n = s.len();
+        if n <= 32 && self.len + 33 <= STAGE {
+            let dst = &mut self.stage[self.len..self.len + 33];
+            if n >= 16 {
+                dst[..16].copy_from_slice(&s[..16]);
+                dst[n - 16..n].copy_from_slice(&s[n - 16..]);
+            } else if n >= 8 {
+                dst[..8].copy_from_slice(&s[..8]);
+                dst[n - 8..n].copy_from_slice(&s[n - 8..]);
+            } else if n >= 4 {
+                dst[..4].copy_from_slice(&s[..4]);
+                dst[n - 4..n].copy_from_slice(&s[n - 4..]);
+            } else if n > 0 {
+                dst[0] = s[0];
+                dst[n / 2] = s[n / 2];
+                dst[n - 1] = s[n - 1];
+            }
+            dst[n] = 0;
+            self.len += n + 1;
+            return;
+        }
+        self.put(s);
+        self.put(&[0]);
+    }
+
     /// Hands the staged bytes to the host (done automatically after `on_flow_terminate`).
     pub fn flush(&mut self) {
         if self.len > 0 {
             let n = self.len;
             self.len = 0;
-            let stage = self.stage;
-            self.append(&stage[..n]);
+            self.append(&self.stage[..n]);
         }
     }
 

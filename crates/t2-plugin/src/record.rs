@@ -278,7 +278,25 @@ impl TextFormatter {
             if i > 0 {
                 out.push(self.sep);
             }
-            fmt_group(&c.ty, &mut r, out)?;
+            let g = &c.ty;
+            // Most columns are one scalar, repeating or not: formatted without the walk of
+            // the general compound case.
+            match g.items.as_slice() {
+                [Item::Scalar(s)] if !g.repeating => fmt_scalar(*s, &mut r, out)?,
+                [Item::Scalar(s)] => {
+                    let n = r.count()?;
+                    if n as usize > r.remaining() {
+                        return Err(r.err("repetition count larger than the record"));
+                    }
+                    for rep in 0..n {
+                        if rep > 0 {
+                            out.push(b';');
+                        }
+                        fmt_scalar(*s, &mut r, out)?;
+                    }
+                }
+                _ => fmt_group(g, &mut r, out)?,
+            }
         }
         if r.remaining() != 0 {
             return Err(r.err("trailing bytes after the last column"));
@@ -286,6 +304,52 @@ impl TextFormatter {
         out.push(b'\n');
         Ok(())
     }
+}
+
+/// Reads one scalar and appends its text, as `push_value(out, &r.value(s)?)` but without the
+/// intermediate [`Value`]. Inlined into the per-column loop of `format_record`.
+#[inline(always)]
+fn fmt_scalar(s: Scalar, r: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), RecordError> {
+    use Scalar::*;
+    match s {
+        U8 => fmt::push_u64(out, r.take::<1>()?[0] as u64),
+        U16 => fmt::push_u64(out, u16::from_ne_bytes(*r.take()?) as u64),
+        U32 => fmt::push_u64(out, u32::from_ne_bytes(*r.take()?) as u64),
+        U64 => fmt::push_u64(out, u64::from_ne_bytes(*r.take()?)),
+        H8 => fmt::push_hex(out, r.take::<1>()?[0] as u64, 1),
+        H16 => fmt::push_hex(out, u16::from_ne_bytes(*r.take()?) as u64, 2),
+        H32 => fmt::push_hex(out, u32::from_ne_bytes(*r.take()?) as u64, 4),
+        H64 => fmt::push_hex(out, u64::from_ne_bytes(*r.take()?), 8),
+        Dir => out.push(if r.take::<1>()?[0] == 0 { b'A' } else { b'B' }),
+        S => fmt::push_escaped(out, r.cstr()?, StrStyle::Quoted),
+        SC => fmt::push_escaped(out, r.cstr()?, StrStyle::Raw),
+        Mac => fmt::push_mac(out, r.take()?),
+        Ip4 => fmt::push_ip4(out, r.take()?),
+        Ipx => match r.value(Ipx)? {
+            Value::Ip4(a) => fmt::push_ip4(out, a),
+            Value::Ip6(a) => fmt::push_ip6(out, a),
+            _ => out.push(b'-'),
+        },
+        Time => {
+            let sec = u64::from_ne_bytes(*r.take()?);
+            let ns = u32::from_ne_bytes(*r.take()?);
+            fmt::push_time(out, sec, ns);
+        }
+        _ => {
+            let v = r.value(s)?;
+            push_value(out, &v);
+        }
+    }
+    Ok(())
+}
+
+#[inline(never)]
+fn fmt_scalar_outlined(
+    s: Scalar,
+    r: &mut Reader<'_>,
+    out: &mut Vec<u8>,
+) -> Result<(), RecordError> {
+    fmt_scalar(s, r, out)
 }
 
 fn fmt_group(g: &Group, r: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), RecordError> {
@@ -302,10 +366,7 @@ fn fmt_group(g: &Group, r: &mut Reader<'_>, out: &mut Vec<u8>) -> Result<(), Rec
                 out.push(b'_');
             }
             match it {
-                Item::Scalar(s) => {
-                    let v = r.value(*s)?;
-                    push_value(out, &v);
-                }
+                Item::Scalar(s) => fmt_scalar_outlined(*s, r, out)?,
                 Item::Group(ng) => {
                     out.push(b'(');
                     fmt_group(ng, r, out)?;

@@ -63,14 +63,27 @@ impl Default for FlowState {
 struct Interner {
     strings: Vec<Box<[u8]>>,
     ids: HashMap<Box<[u8]>, u32>,
+    /// The id last returned by `intern`: every new flow interns its first description, and
+    /// most flows of a capture share one (no hashing for those).
+    last: Option<u32>,
 }
 
 impl Interner {
+    #[inline]
     fn get(&self, id: u32) -> &[u8] {
         &self.strings[id as usize]
     }
 
     fn intern(&mut self, s: &[u8]) -> u32 {
+        if let Some(id) = self.last.filter(|&id| desc_eq(self.get(id), s)) {
+            return id;
+        }
+        let id = self.intern_slow(s);
+        self.last = Some(id);
+        id
+    }
+
+    fn intern_slow(&mut self, s: &[u8]) -> u32 {
         if let Some(&id) = self.ids.get(s) {
             return id;
         }
@@ -91,10 +104,8 @@ pub struct BasicFlow {
     start_ns: Option<i128>,
 }
 
-fn add_mac(list: &mut [[u8; 6]], n: &mut u8, mac: &[u8]) {
-    let Ok(mac) = <[u8; 6]>::try_from(mac) else {
-        return;
-    };
+#[inline]
+fn add_mac(list: &mut [[u8; 6]], n: &mut u8, mac: [u8; 6]) {
     let len = *n as usize;
     if len < list.len() && !list[..len].contains(&mac) {
         list[len] = mac;
@@ -116,6 +127,21 @@ fn duration(first: t2_plugin::abi::T2Time, last: t2_plugin::abi::T2Time) -> (u64
     (sec as u32 as u64, nsec as u32)
 }
 
+/// Byte-string equality for header descriptions (short, usually equal): lengths first, then
+/// two 8-byte words for 8..=16 bytes instead of a `memcmp` call.
+#[inline]
+fn desc_eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if (8..=16).contains(&n) {
+        let w = |s: &[u8], o: usize| u64::from_ne_bytes(s[o..o + 8].try_into().expect("8 bytes"));
+        return w(a, 0) == w(b, 0) && w(a, n - 8) == w(b, n - 8);
+    }
+    a == b
+}
+
 fn ns(t: t2_plugin::abi::T2Time) -> i128 {
     t.sec as i128 * 1_000_000_000 + t.nsec as i128
 }
@@ -134,7 +160,10 @@ impl BasicFlow {
         };
         let d = pkt.hdr_desc();
         let n = st.ndesc as usize;
-        if !st.desc[..n].iter().any(|&id| self.descs.get(id) == d) {
+        if !st.desc[..n]
+            .iter()
+            .any(|&id| desc_eq(self.descs.get(id), d))
+        {
             if n < MAX_HDRDESC {
                 st.desc[n] = self.descs.intern(d);
                 st.num_hdrs[n] = pkt.num_hdrs;
@@ -148,15 +177,29 @@ impl BasicFlow {
         if BFO_MAC != 0 && pkt.status & (L2_NO_ETH | LAPD_FLOW) == 0 && pkt.mac_off != T2_OFF_NONE {
             // T2 reads the MACs without checking the captured length: bytes past the
             // capture read as zeros here.
-            let mut h = [0u8; 12];
             let d = pkt.data();
             let m = pkt.mac_off as usize;
-            if m < d.len() {
-                let n = (d.len() - m).min(12);
-                h[..n].copy_from_slice(&d[m..m + n]);
-            }
-            add_mac(&mut st.dst_mac, &mut st.ndst, &h[0..6]);
-            add_mac(&mut st.src_mac, &mut st.nsrc, &h[6..12]);
+            let mut h = [0u8; 12];
+            let b = match d.get(m..m.saturating_add(12)) {
+                Some(b) => b,
+                None => {
+                    if m < d.len() {
+                        let n = d.len() - m;
+                        h[..n].copy_from_slice(&d[m..]);
+                    }
+                    &h[..]
+                }
+            };
+            add_mac(
+                &mut st.dst_mac,
+                &mut st.ndst,
+                b[0..6].try_into().expect("6 bytes"),
+            );
+            add_mac(
+                &mut st.src_mac,
+                &mut st.nsrc,
+                b[6..12].try_into().expect("6 bytes"),
+            );
         }
     }
 }

@@ -10,19 +10,24 @@
 //!   follow SIZE bytes (or SIZE flows) in the current one, so no empty file is left behind.
 //!   The column-names line is repeated in each file only with `TFS_PRI_HDR_FW=1`.
 //! - `TFS_GZ_COMPRESS` accepts only 0 for now.
+//! - Records are formatted straight into one output buffer, written to the file whenever it
+//!   holds [`BUF_SIZE`] bytes (and before a split switches files, and at the end): no
+//!   per-record line buffer or copy.
 
 #![allow(non_snake_case)]
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use t2_plugin::record::TextFormatter;
 use t2_plugin::{Host, Init, Plugin, Result, Schema};
 
 t2_plugin::config_module!();
 use config::*;
 
-/// Size of the write buffer of the flow file.
+/// The output buffer is written out once it holds this many bytes.
 const BUF_SIZE: usize = 1 << 20;
+/// Spare capacity past `BUF_SIZE` (a record usually fits without growing the buffer).
+const BUF_SLACK: usize = 64 << 10;
 
 struct Split {
     /// Bytes or flows per file.
@@ -37,7 +42,9 @@ struct Split {
 pub struct TxtSink {
     schema: Schema,
     fmt: TextFormatter,
-    line: Vec<u8>,
+    /// Formatted text not yet written to `out`.
+    buf: Vec<u8>,
+    /// The flow file (or stdout), unbuffered: `buf` is the buffer.
     out: Option<Box<dyn Write>>,
     split: Option<Split>,
     /// Bytes or flows written to the current file (records only).
@@ -105,20 +112,42 @@ pub fn headers_text(host: &Host, schema: &Schema) -> String {
 }
 
 impl TxtSink {
+    /// Writes the buffered text to the current output.
+    fn flush_buf(&mut self) -> Result<()> {
+        if !self.buf.is_empty() {
+            if let Some(w) = self.out.as_mut() {
+                w.write_all(&self.buf)?;
+            }
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
     fn open_split_file(&mut self) -> Result<()> {
         let Some(sp) = &self.split else { return Ok(()) };
         let path = format!("{}{}", sp.base, sp.index);
         let f = create(&path)?;
-        let mut w: Box<dyn Write> = Box::new(BufWriter::with_capacity(BUF_SIZE, f));
         let first = self.out.is_none();
-        if TFS_PRI_HDR != 0 && (first || TFS_PRI_HDR_FW != 0) {
-            w.write_all(&self.header_line)?;
-        }
-        if let Some(mut old) = self.out.replace(w) {
+        // What is buffered belongs to the previous file.
+        self.flush_buf()?;
+        if let Some(mut old) = self.out.replace(Box::new(f)) {
             old.flush()?;
+        }
+        if TFS_PRI_HDR != 0 && (first || TFS_PRI_HDR_FW != 0) {
+            self.buf.extend_from_slice(&self.header_line);
         }
         self.written = 0;
         Ok(())
+    }
+}
+
+impl Drop for TxtSink {
+    /// A sink dropped without `finalize` still writes what it buffered.
+    fn drop(&mut self) {
+        let _ = self.flush_buf();
+        if let Some(w) = self.out.as_mut() {
+            let _ = w.flush();
+        }
     }
 }
 
@@ -127,7 +156,7 @@ impl Plugin for TxtSink {
         Ok(TxtSink {
             schema: Schema::default(),
             fmt: TextFormatter::default(),
-            line: Vec::with_capacity(4096),
+            buf: Vec::with_capacity(BUF_SIZE + BUF_SLACK),
             out: None,
             split: None,
             written: 0,
@@ -141,12 +170,10 @@ impl Plugin for TxtSink {
         self.header_line.push(b'\n');
         let prefix = host.output_prefix().to_string();
         if prefix == "-" {
-            let mut w: Box<dyn Write> =
-                Box::new(BufWriter::with_capacity(BUF_SIZE, std::io::stdout()));
+            self.out = Some(Box::new(std::io::stdout()));
             if TFS_PRI_HDR != 0 {
-                w.write_all(&self.header_line)?;
+                self.buf.extend_from_slice(&self.header_line);
             }
-            self.out = Some(w);
             return Ok(());
         }
         let flows_path = format!("{prefix}{TFS_FLOWS_SUFFIX}");
@@ -161,12 +188,10 @@ impl Plugin for TxtSink {
                 self.open_split_file()?;
             }
             _ => {
-                let mut w: Box<dyn Write> =
-                    Box::new(BufWriter::with_capacity(BUF_SIZE, create(&flows_path)?));
+                self.out = Some(Box::new(create(&flows_path)?));
                 if TFS_PRI_HDR != 0 {
-                    w.write_all(&self.header_line)?;
+                    self.buf.extend_from_slice(&self.header_line);
                 }
-                self.out = Some(w);
             }
         }
         if TFS_HDR_FILE != 0 {
@@ -185,19 +210,27 @@ impl Plugin for TxtSink {
                 self.open_split_file()?;
             }
         }
-        self.line.clear();
-        self.fmt
-            .format_record(&self.schema, record, &mut self.line)?;
-        let out = self.out.as_mut().ok_or("flow file not open")?;
-        out.write_all(&self.line)?;
+        let start = self.buf.len();
+        if let Err(e) = self.fmt.format_record(&self.schema, record, &mut self.buf) {
+            self.buf.truncate(start);
+            return Err(e.into());
+        }
+        if self.out.is_none() {
+            self.buf.truncate(start);
+            return Err("flow file not open".into());
+        }
         self.written += match &self.split {
             Some(sp) if sp.by_flows => 1,
-            _ => self.line.len() as u64,
+            _ => (self.buf.len() - start) as u64,
         };
+        if self.buf.len() >= BUF_SIZE {
+            self.flush_buf()?;
+        }
         Ok(())
     }
 
     fn finalize(mut self, _host: &Host) -> Result<()> {
+        self.flush_buf()?;
         if let Some(mut w) = self.out.take() {
             w.flush()?;
         }

@@ -1,7 +1,7 @@
 //! Capture input (pcap, pcapng, lists, series, stdin, live).
 //!
-//! Files are read by our own readers ([`pcap`], [`pcapng`]) over a memory map (stdin: one reused
-//! buffer), with libpcap 1.10.3's semantics as the original T2 0.9.3 used it (nanosecond
+//! Files and stdin are read by our own readers ([`pcap`], [`pcapng`]) through one reused buffer
+//! (see [`source`]), with libpcap 1.10.3's semantics as the original T2 0.9.3 used it (nanosecond
 //! precision): same accepted and refused files, same error texts, same recovery after a read
 //! error (T2 logs `[WRN] pcap_dispatch failed: <msg>` and keeps reading; a message equal to the
 //! previous one is not repeated). Live capture goes through the `pcap` crate. BPF filters are
@@ -169,7 +169,7 @@ fn open_path(path: &Path) -> Result<(FileIn, u64), String> {
     let name = path.display().to_string();
     let file = File::open(path).map_err(|e| format!("{name}: {}", strerror(&e)))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let src = Source::map(&file).map_err(|e| format!("{name}: {}", strerror(&e)))?;
+    let src = Source::file(file);
     Ok((open_source(src, &name)?, size))
 }
 
@@ -450,6 +450,30 @@ impl Capture {
     /// requested while waiting for a file / live packets). Packets the BPF filter rejects are
     /// skipped. `Err` is fatal (T2 exits with `[ERR] <msg>`).
     pub fn next_packet(&mut self, log: &mut Logger) -> Result<Option<RawPacket<'_>>, CaptureError> {
+        // The per-packet path: an ordinary, already buffered record of a classic pcap file with
+        // no filter and nothing to log. Everything else (first packet, other formats, stdin, EOF,
+        // errors) takes the general path below.
+        if !self.done && self.filter.is_none() && self.announce == Announce::Nothing {
+            let fast = match self.cur.as_mut() {
+                Some(FileIn {
+                    src,
+                    reader: Reader::Pcap(r),
+                    ..
+                }) => r.next_fast(src),
+                _ => None,
+            };
+            if let Some(m) = fast {
+                self.meta = m;
+                let f = self.cur.as_ref().expect("current file");
+                return Ok(Some(RawPacket {
+                    ts: to_t2time(m.sec, m.frac),
+                    wirelen: m.wirelen,
+                    linktype: f.dlt(),
+                    data: f.src.data(),
+                    raw_ts: (m.sec, m.frac),
+                }));
+            }
+        }
         if self.live.is_some() {
             return self.next_live(log);
         }

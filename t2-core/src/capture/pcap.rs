@@ -28,6 +28,10 @@ pub(crate) struct PcapReader {
     /// File format version (major, minor).
     #[allow(dead_code)]
     pub(crate) version: (u16, u16),
+    /// Records whose caplen is at most this take [`PcapReader::next_fast`]: the smaller of the
+    /// snapshot length and the link type's maximum, or `None` when every record needs
+    /// [`PcapReader::next`] (24-byte record headers, possibly swapped length fields).
+    fast_caplen: Option<u32>,
 }
 
 impl PcapReader {
@@ -88,14 +92,56 @@ impl PcapReader {
             _ => LenSwap::No,
         };
         let hdrsize = if major == 543 { 24 } else { 16 };
+        let snapshot = adjust_snapshot(dlt, snaplen);
+        let fast_caplen =
+            (hdrsize == 16 && lswap == LenSwap::No).then(|| snapshot.min(max_snaplen_for_dlt(dlt)));
         Ok(PcapReader {
             be,
             nsec,
             hdrsize,
             lswap,
             dlt,
-            snapshot: adjust_snapshot(dlt, snaplen),
+            snapshot,
             version: (major, minor),
+            fast_caplen,
+        })
+    }
+
+    /// The next record when it is an ordinary one already in the source's buffer: a 16-byte
+    /// header and caplen <= min(snapshot, link maximum). Returns the record
+    /// exactly as [`PcapReader::next`] would (its bytes are `src.data()`); `None` (nothing
+    /// consumed) for anything else, which `next` then handles with its errors and recovery.
+    #[inline]
+    pub(crate) fn next_fast(&self, src: &mut Source) -> Option<Meta> {
+        let max = self.fast_caplen?;
+        let h = src.peek::<16>()?;
+        let be = self.be;
+        let u32_at = |o: usize| {
+            let b = [h[o], h[o + 1], h[o + 2], h[o + 3]];
+            if be {
+                u32::from_be_bytes(b)
+            } else {
+                u32::from_le_bytes(b)
+            }
+        };
+        let caplen = u32_at(8);
+        if caplen > max {
+            return None;
+        }
+        // tv_sec and tv_usec are signed 32-bit in the file (sign-extended by libpcap).
+        let sec = u32_at(0) as i32 as i64;
+        let mut frac = u32_at(4) as i32 as i64;
+        if !self.nsec {
+            frac *= 1000;
+        }
+        let wirelen = u32_at(12);
+        src.take_fast(16, caplen as usize)?;
+        Some(Meta {
+            sec,
+            frac,
+            caplen,
+            wirelen,
+            off: 0,
         })
     }
 

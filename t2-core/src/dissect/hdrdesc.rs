@@ -2,18 +2,33 @@
 //! consecutive names aggregated as `name{n}` (`T2_HDRDESC_AGGR=1`), at most
 //! [`HDRDESC_LEN`] characters; on overflow the text ends with `...` and the caller sets
 //! `HDOVRN`. Writes into a fixed buffer: no allocation.
+//!
+//! [`HdrDesc::push`] runs for every header of every packet, so its common case (a short name
+//! that fits) is inlined into the dissector, where the name is a literal: its length and
+//! whether it aggregates are then known at compile time and the bytes are stored with one or
+//! two fixed-size moves instead of `memcpy` calls. Only names that aggregate (`vlan`, `mpls`)
+//! are remembered, as a one-byte kind, not copied.
 
 use crate::packet::HDRDESC_LEN;
+
+/// T2 keeps at most `HDRDESC_LEN - 1` characters (NUL included in its buffer).
+const MAX: usize = HDRDESC_LEN - 1;
+/// Names up to this length take the inlined path (every name the dissector pushes but the
+/// longest `UNK(...)` and a few protocol names).
+const SHORT: usize = 16;
 
 /// Fixed-capacity header-description writer.
 #[derive(Debug)]
 pub struct HdrDesc {
-    pub buf: [u8; HDRDESC_LEN + 4],
+    /// The text is `buf[..len]`; `len` stays below `HDRDESC_LEN`. The spare bytes past
+    /// `HDRDESC_LEN + 4` let the inlined path store a [`SHORT`]-byte move at any offset.
+    pub buf: [u8; HDRDESC_LEN + SHORT],
     pub len: usize,
-    /// Start of the last token in `buf` and its repetition count.
+    /// Start of the last token in `buf`.
     last_start: usize,
-    last_name: [u8; 24],
-    last_name_len: usize,
+    /// What the last token was, if it aggregates (see [`agg_kind`]); 0 otherwise.
+    last_agg: u8,
+    /// Repetitions of the last token (for `name{n}`).
     last_count: u32,
     /// Number of headers pushed (every repetition counts).
     pub count: u16,
@@ -26,11 +41,10 @@ pub struct HdrDesc {
 impl Default for HdrDesc {
     fn default() -> Self {
         HdrDesc {
-            buf: [0; HDRDESC_LEN + 4],
+            buf: [0; HDRDESC_LEN + SHORT],
             len: 0,
             last_start: 0,
-            last_name: [0; 24],
-            last_name_len: 0,
+            last_agg: 0,
             last_count: 0,
             count: 0,
             overrun: false,
@@ -39,11 +53,42 @@ impl Default for HdrDesc {
     }
 }
 
+/// Which names T2 aggregates when repeated: 1 `vlan`, 2 `mpls`, 0 any other.
+#[inline(always)]
+fn agg_kind(nb: &[u8]) -> u8 {
+    match nb {
+        b"vlan" => 1,
+        b"mpls" => 2,
+        _ => 0,
+    }
+}
+
+/// Copies `src` (at most [`SHORT`] bytes) to the start of `dst` with at most two fixed-size
+/// (possibly overlapping) moves. `dst` must hold [`SHORT`] bytes; what lies past `src.len()`
+/// is left as it was.
+#[inline(always)]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    debug_assert!(n <= SHORT && dst.len() >= SHORT);
+    if n >= 8 {
+        dst[..8].copy_from_slice(&src[..8]);
+        dst[n - 8..n].copy_from_slice(&src[n - 8..]);
+    } else if n >= 4 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[n - 4..n].copy_from_slice(&src[n - 4..]);
+    } else if n > 0 {
+        dst[0] = src[0];
+        dst[n / 2] = src[n / 2];
+        dst[n - 1] = src[n - 1];
+    }
+}
+
 impl HdrDesc {
+    #[inline]
     pub fn reset(&mut self) {
         self.len = 0;
         self.last_start = 0;
-        self.last_name_len = 0;
+        self.last_agg = 0;
         self.last_count = 0;
         self.count = 0;
         self.overrun = false;
@@ -61,33 +106,39 @@ impl HdrDesc {
     }
 
     /// Appends one header name (counted).
+    #[inline]
     pub fn push(&mut self, name: &str) {
         self.count = self.count.saturating_add(1);
         if self.overrun {
             return;
         }
         let nb = name.as_bytes();
-        if self.last_count > 0
-            && nb == &self.last_name[..self.last_name_len]
-            && (nb == b"vlan" || nb == b"mpls")
-        {
-            self.last_count += 1;
-            // Rewrite "name{n}" from the token start.
-            let mut tmp = [0u8; 40];
-            let mut t = 0;
-            for &c in nb.iter().take(24) {
-                tmp[t] = c;
-                t += 1;
-            }
-            tmp[t] = b'{';
-            t += 1;
-            t += write_dec(&mut tmp[t..], self.last_count);
-            tmp[t] = b'}';
-            t += 1;
-            self.len = self.last_start;
-            self.write_bytes(&tmp[..t]);
+        let agg = agg_kind(nb);
+        if agg != 0 && agg == self.last_agg {
+            self.push_repeat(nb);
             return;
         }
+        let start = self.len + usize::from(!self.first);
+        if nb.len() <= SHORT && start + nb.len() <= MAX {
+            // Fits (`buf` has room for a full SHORT-byte move at any start below MAX).
+            if !self.first {
+                self.buf[self.len] = b':';
+            }
+            copy_short(&mut self.buf[start..start + SHORT], nb);
+            self.first = false;
+            self.last_start = start;
+            self.last_agg = agg;
+            self.last_count = 1;
+            self.len = start + nb.len();
+            return;
+        }
+        self.push_slow(nb, agg);
+    }
+
+    /// [`HdrDesc::push`] of a long name or one that does not fit (overrun).
+    #[cold]
+    #[inline(never)]
+    fn push_slow(&mut self, nb: &[u8], agg: u8) {
         let sep = !self.first;
         self.first = false;
         if sep {
@@ -97,11 +148,41 @@ impl HdrDesc {
             }
         }
         self.last_start = self.len;
-        let n = nb.len().min(24);
-        self.last_name[..n].copy_from_slice(&nb[..n]);
-        self.last_name_len = n;
+        self.last_agg = agg;
         self.last_count = 1;
         self.write_bytes(nb);
+    }
+
+    /// The same aggregating name again: rewrites the last token as `name{n}`.
+    #[cold]
+    #[inline(never)]
+    fn push_repeat(&mut self, nb: &[u8]) {
+        self.last_count += 1;
+        let mut tmp = [0u8; 40];
+        let mut t = 0;
+        for &c in nb.iter().take(24) {
+            tmp[t] = c;
+            t += 1;
+        }
+        tmp[t] = b'{';
+        t += 1;
+        t += write_dec(&mut tmp[t..], self.last_count);
+        tmp[t] = b'}';
+        t += 1;
+        self.len = self.last_start;
+        self.write_bytes(&tmp[..t]);
+    }
+
+    /// Copies the description into `out` and returns its length. Fixed-size copies (a few
+    /// moves, no `memcpy` call): the first 32 bytes hold most descriptions.
+    #[inline]
+    pub fn copy_to(&self, out: &mut [u8; HDRDESC_LEN + 4]) -> usize {
+        if self.len <= 32 {
+            out[..32].copy_from_slice(&self.buf[..32]);
+        } else {
+            out.copy_from_slice(&self.buf[..HDRDESC_LEN + 4]);
+        }
+        self.len
     }
 
     /// Appends `UNK(0x%04x)` (ethertypes) or `UNK(%d)` (IP protocols) etc.
@@ -134,9 +215,7 @@ impl HdrDesc {
     }
 
     fn write_bytes(&mut self, b: &[u8]) {
-        // T2 keeps at most HDRDESC_LEN-1 characters (NUL included in the buffer); what does
-        // not fit is cut at HDRDESC_LEN-4 and "..." appended.
-        const MAX: usize = HDRDESC_LEN - 1;
+        // What does not fit in MAX characters is cut at HDRDESC_LEN-4 and "..." appended.
         if self.overrun {
             return;
         }
@@ -218,5 +297,108 @@ mod tests {
         assert_eq!(h.len, HDRDESC_LEN - 1);
         assert!(h.as_str().ends_with("..."));
         assert_eq!(h.count, 80);
+    }
+    /// The description as the straightforward writer builds it (every name copied, the last
+    /// name kept as bytes), to check the inlined path against.
+    fn reference(names: &[&str]) -> (String, u16, bool) {
+        const MAX: usize = HDRDESC_LEN - 1;
+        let (mut out, mut count, mut overrun) = (Vec::<u8>::new(), 0u16, false);
+        let (mut last, mut last_start, mut reps) = (Vec::<u8>::new(), 0usize, 0u32);
+        let write = |out: &mut Vec<u8>, overrun: &mut bool, b: &[u8]| {
+            if *overrun {
+                return;
+            }
+            if out.len() + b.len() <= MAX {
+                out.extend_from_slice(b);
+                return;
+            }
+            let keep = (MAX - 3).saturating_sub(out.len()).min(b.len());
+            out.extend_from_slice(&b[..keep]);
+            out.truncate(MAX - 3);
+            out.extend_from_slice(b"...");
+            *overrun = true;
+        };
+        for (i, n) in names.iter().enumerate() {
+            count += 1;
+            if overrun {
+                continue;
+            }
+            let nb = n.as_bytes();
+            if reps > 0 && nb == &last[..] && (nb == b"vlan" || nb == b"mpls") {
+                reps += 1;
+                out.truncate(last_start);
+                write(&mut out, &mut overrun, format!("{n}{{{reps}}}").as_bytes());
+                continue;
+            }
+            if i > 0 {
+                write(&mut out, &mut overrun, b":");
+                if overrun {
+                    continue;
+                }
+            }
+            last_start = out.len();
+            last = nb.to_vec();
+            reps = 1;
+            write(&mut out, &mut overrun, nb);
+        }
+        (String::from_utf8(out).unwrap(), count, overrun)
+    }
+
+    #[test]
+    fn matches_reference_writer() {
+        let pool = [
+            "eth",
+            "vlan",
+            "mpls",
+            "ipv4",
+            "ipv6",
+            "tcp",
+            "udp",
+            "gre",
+            "ppp",
+            "llc",
+            "ipv6.fraghdr",
+            "ipv6.hopopts",
+            "UNK(0x1234)",
+            "pwethcw",
+            "a",
+            "ab",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "a-rather-long-protocol-name",
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for len in 0..60 {
+            for _ in 0..200 {
+                let mut names = Vec::new();
+                for _ in 0..len {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    // Repeats are likely so that vlan/mpls runs occur.
+                    let k = if x % 3 == 0 {
+                        1 + (x >> 8) as usize % 2
+                    } else {
+                        (x >> 8) as usize % pool.len()
+                    };
+                    names.push(pool[k]);
+                }
+                let mut h = HdrDesc::default();
+                for n in &names {
+                    h.push(n);
+                }
+                let (want, count, overrun) = reference(&names);
+                assert_eq!(
+                    (h.as_str(), h.count, h.overrun),
+                    (want.as_str(), count, overrun),
+                    "{names:?}"
+                );
+                let mut out = [0u8; HDRDESC_LEN + 4];
+                let n = h.copy_to(&mut out);
+                assert_eq!(&out[..n], want.as_bytes());
+            }
+        }
     }
 }

@@ -2029,9 +2029,7 @@ impl Dissector {
         }
         a.status = st.status;
         a.num_hdrs = self.hd.count;
-        let n = self.hd.len.min(out.hdr_desc.len());
-        out.hdr_desc[..n].copy_from_slice(&self.hd.buf[..n]);
-        out.hdr_desc_len = n;
+        out.hdr_desc_len = self.hd.copy_to(&mut out.hdr_desc);
         // Counters.
         let c = &mut self.counters;
         c.status_or |= st.status;
