@@ -154,17 +154,7 @@ impl FlowSection<'_> {
             }
         }
         out.push_str(TILDES);
-        if duration > 0.0 {
-            let _ = writeln!(out, "<Number of processed flows/s>: {}", fnum(c.flows as f64 / duration));
-            let bw = c.bytes_on_wire as f64 * 8.0 / duration;
-            let _ = writeln!(out, "<Bandwidth>: {}", bandwidth(bw));
-            if c.global_status & t2_abi::flow_stat::L3SNAPLENGTH != 0 {
-                let snapped = c.snapped_bytes as f64 * 8.0 / duration;
-                let _ = writeln!(out, "<Snapped bandwidth>: {}", bandwidth(snapped));
-            }
-            let raw = c.raw_bytes as f64 * 8.0 / duration;
-            let _ = writeln!(out, "<Raw bandwidth>: {}", bandwidth(raw));
-        }
+        write_rates(out, c, duration);
         let _ = writeln!(
             out,
             "Max number of flows in memory: {} {}",
@@ -183,6 +173,31 @@ impl FlowSection<'_> {
             let _ = writeln!(out, "Number of flows terminated by FDURLIMIT: {} {}", num(c.fdur_flows), pct(c.fdur_flows as f64, total));
         }
     }
+}
+
+/// The flows/s and bandwidth lines (only for a dump that lasted).
+fn write_rates(out: &mut String, c: &CoreCounters, duration: f64) {
+    if duration > 0.0 {
+        let _ = writeln!(out, "<Number of processed flows/s>: {}", fnum(c.flows as f64 / duration));
+        let bw = c.bytes_on_wire as f64 * 8.0 / duration;
+        let _ = writeln!(out, "<Bandwidth>: {}", bandwidth(bw));
+        if c.global_status & t2_abi::flow_stat::L3SNAPLENGTH != 0 {
+            let snapped = c.snapped_bytes as f64 * 8.0 / duration;
+            let _ = writeln!(out, "<Snapped bandwidth>: {}", bandwidth(snapped));
+        }
+        let raw = c.raw_bytes as f64 * 8.0 / duration;
+        let _ = writeln!(out, "<Raw bandwidth>: {}", bandwidth(raw));
+    }
+}
+
+/// The flow section of a run without flows: only the packet rate and the rates below the
+/// second rule, when the dump lasted (three 802.11 captures of the corpus show it).
+pub fn write_no_flow_section(out: &mut String, c: &CoreCounters, duration: f64) {
+    if duration > 0.0 {
+        let _ = writeln!(out, "Number of processed total packets/s: {}", fnum(c.packets as f64 / duration));
+    }
+    out.push_str(TILDES);
+    write_rates(out, c, duration);
 }
 
 /// `N b/s (x.xx Mb/s)`: the rate rounded, the suffix from its integer part.

@@ -792,7 +792,7 @@ impl Engine {
             FlowSection { c, a_flows: self.flows.a_flows, b_flows: self.flows.b_flows, max_live: self.flows.max_live, capacity: self.flows.capacity() }
                 .write(&mut out, duration);
         } else {
-            out.push_str(TILDES);
+            write_no_flow_section(&mut out, c, duration);
         }
         let _ = writeln!(out, "Memory usage: {:.2} GB [{:.2}%]", peak_rss_gb(), peak_rss_gb() / total_ram_gb() * 100.0);
         let _ = writeln!(out, "Aggregated flowStat=0x{:016x}", c.global_status);
