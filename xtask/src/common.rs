@@ -87,6 +87,15 @@ pub fn is_basicflow_set(plugins: &[String]) -> bool {
     v == ["basicFlow", "txtSink"]
 }
 
+/// True if the set is exactly T2's 10 default plugins.
+pub fn is_default_set(plugins: &[String]) -> bool {
+    let mut v: Vec<&str> = plugins.iter().map(String::as_str).collect();
+    v.sort_unstable();
+    let mut d = DEFAULT_PLUGINS.to_vec();
+    d.sort_unstable();
+    v == d
+}
+
 /// A plugin of the workspace.
 #[derive(Debug, Clone)]
 pub struct Plugin {
@@ -529,6 +538,10 @@ mod tests {
         assert_eq!(parse_plugin_list("default").len(), 10);
         assert!(is_basicflow_set(&parse_plugin_list("txtSink,basicFlow")));
         assert!(!is_basicflow_set(&parse_plugin_list("default")));
+        assert!(is_default_set(&parse_plugin_list("txtSink,default")));
+        assert!(!is_default_set(&parse_plugin_list(
+            "basicFlow,basicStats,txtSink"
+        )));
     }
 
     #[test]

@@ -128,6 +128,9 @@ pub struct TableDiff {
     pub missing_columns: Vec<String>,
     /// Our columns absent from the reference header.
     pub extra_columns: Vec<String>,
+    /// Column names of the reference header and of ours (empty when the file is empty).
+    pub ref_columns: Vec<String>,
+    pub our_columns: Vec<String>,
 }
 
 impl TableDiff {
@@ -137,6 +140,30 @@ impl TableDiff {
     }
     pub fn differing_cells(&self) -> u64 {
         self.columns.values().map(|c| c.cells).sum()
+    }
+
+    /// Rows correspond one to one: same count, and the core's key columns (`dir`, `flowInd`)
+    /// identical in every row (when both headers have them).
+    pub fn rows_aligned(&self) -> bool {
+        self.ref_rows == self.our_rows
+            && !self.columns.contains_key("dir")
+            && !self.columns.contains_key("flowInd")
+    }
+
+    /// Columns-of mode: every column of ours that was compared is identical row for row (rows
+    /// aligned), and we print no column the reference lacks. Reference columns we do not print
+    /// are not compared (see [`not_compared`]).
+    pub fn identical_on_ours(&self) -> bool {
+        self.identical_on(&|_| true)
+    }
+
+    /// [`identical_on_ours`](Self::identical_on_ours) for the columns `judged` selects (the
+    /// others were excluded from the cell comparison; an extra column of ours counts only when
+    /// judged).
+    pub fn identical_on(&self, judged: &dyn Fn(&str) -> bool) -> bool {
+        self.rows_aligned()
+            && self.columns.is_empty()
+            && !self.extra_columns.iter().any(|c| judged(c))
     }
 }
 
@@ -221,6 +248,8 @@ pub fn compare_table<R1: BufRead, R2: BufRead>(
             None => d.missing_columns.push(n.clone()),
         }
     }
+    d.ref_columns = rnames.clone();
+    d.our_columns = onames.clone();
     d.extra_columns = onames
         .iter()
         .zip(&matched_ours)
@@ -362,7 +391,8 @@ pub fn normalize_log(text: &str, mask_dump_duration: bool, extra_labels: &[Strin
     text.lines()
         .filter(|raw| {
             let t = strip_ansi(raw);
-            !((t.contains("IPv4 Ver:") || t.contains("IPv6 Ver:")) && t.contains("subnet ranges loaded")
+            !((t.contains("IPv4 Ver:") || t.contains("IPv6 Ver:"))
+                && t.contains("subnet ranges loaded")
                 || t.contains("macRecorder") && t.contains("records loaded"))
         })
         .map(|raw| {
@@ -507,6 +537,188 @@ pub fn compare_log(reference: &[String], ours: &[String]) -> LogDiff {
         }
     }
     d
+}
+
+// ---------------------------------------------------------------------------------------------
+// Columns-of mode: a subset of the plugins against the 10-plugin reference
+// ---------------------------------------------------------------------------------------------
+
+/// The flow columns of T2 0.9.3's default plugins in their default configuration (as the
+/// reference `HEADERS.flows.txt` lists them), by plugin; `core` owns `dir` and `flowInd`.
+/// protoStats and txtSink declare no flow column.
+#[rustfmt::skip]
+pub const PLUGIN_COLUMNS: &[(&str, &[&str])] = &[
+    ("core", &["dir", "flowInd"]),
+    (
+        "basicFlow",
+        &[
+            "sensorID", "flowStat", "timeFirst", "timeLast", "duration", "numHdrDesc", "numHdrs",
+            "hdrDesc", "srcMac", "dstMac", "ethType", "vlanID", "srcIP", "srcIPCC", "srcIPOrg",
+            "srcPort", "dstIP", "dstIPCC", "dstIPOrg", "dstPort", "l4Proto",
+        ],
+    ),
+    (
+        "macRecorder",
+        &["macStat", "macPairs", "srcMac_dstMac_numP", "srcMacLbl_dstMacLbl"],
+    ),
+    ("portClassifier", &["dstPortClassN", "dstPortClass"]),
+    (
+        "basicStats",
+        &[
+            "pktsSnt", "pktsRcvd", "padBytesSnt", "l7BytesSnt", "l7BytesRcvd", "minL7PktSz",
+            "maxL7PktSz", "avgL7PktSz", "stdL7PktSz", "minIAT", "maxIAT", "avgIAT", "stdIAT",
+            "pktps", "bytps", "pktAsm", "bytAsm",
+        ],
+    ),
+    (
+        "tcpFlags",
+        &[
+            "tcpFStat", "ipMindIPID", "ipMaxdIPID", "ipMinTTL", "ipMaxTTL", "ipTTLChg", "ipToS",
+            "ipFlags", "ipOptCnt", "ipOptCpCl_Num", "ip6OptCntHH_D", "ip6OptHH_D", "tcpISeqN",
+            "tcpPSeqCnt", "tcpSeqSntBytes", "tcpSeqFaultCnt", "tcpPAckCnt",
+            "tcpFlwLssAckRcvdBytes", "tcpAckFaultCnt", "tcpBFlgtMx", "tcpInitWinSz",
+            "tcpAvgWinSz", "tcpMinWinSz", "tcpMaxWinSz", "tcpWinSzDwnCnt", "tcpWinSzUpCnt",
+            "tcpWinSzChgDirCnt", "tcpWinSzThRt", "tcpFlags", "tcpAnomaly", "tcpJA4T",
+            "tcpOptPktCnt", "tcpOptCnt", "tcpOptions", "tcpMSS", "tcpWS", "tcpMPTBF", "tcpMPF",
+            "tcpMPAID", "tcpMPDSSF", "tcpTmS", "tcpTmER", "tcpEcI", "tcpUtm", "tcpBtm",
+            "tcpSSASAATrip", "tcpRTTAckTripMin", "tcpRTTAckTripMax", "tcpRTTAckTripAvg",
+            "tcpRTTAckTripJitAvg", "tcpRTTSseqAA", "tcpRTTAckJitAvg",
+        ],
+    ),
+    ("tcpStates", &["tcpStatesAFlags"]),
+    (
+        "icmpDecode",
+        &[
+            "icmpStat", "icmpTCcnt", "icmpBFTypH_TypL_Code", "icmpTmGtw", "icmpEchoSuccRatio",
+            "icmpPFindex",
+        ],
+    ),
+    (
+        "connStat",
+        &[
+            "connSip", "connDip", "connSipDip", "connSipDprt", "connF", "connG", "connNumPCnt",
+            "connNumBCnt",
+        ],
+    ),
+];
+
+/// Plugins that change the flows themselves: which flows exist and when they end (tcpStates'
+/// timeouts), their direction (icmpDecode's `L3FLOWINVERT`); the values of other plugins
+/// depend on them. (tcpFlags only adds `TIMEJUMP` to `flowStat`.) When one of them does not
+/// run, the original's basicFlow+txtSink reference tells which captures they change.
+pub const FLOW_ALTERING_PLUGINS: [&str; 2] = ["tcpStates", "icmpDecode"];
+
+/// The plugin (or `core`) owning a flow column of the reference, `None` if unknown.
+pub fn column_plugin(name: &str) -> Option<&'static str> {
+    PLUGIN_COLUMNS
+        .iter()
+        .find(|(_, cols)| cols.contains(&name))
+        .map(|(p, _)| *p)
+}
+
+/// Reference columns not compared in columns-of mode: absent from our header, or owned by a
+/// plugin outside the selection (`selected(plugin)`).
+pub fn not_compared(d: &TableDiff, selected: &dyn Fn(&str) -> bool) -> Vec<String> {
+    d.ref_columns
+        .iter()
+        .filter(|c| {
+            !d.our_columns.contains(c)
+                || column_plugin(c).is_some_and(|p| p != "core" && !selected(p))
+        })
+        .cloned()
+        .collect()
+}
+
+/// Columns-of verdict for one plugin: rows aligned, every reference column of the plugin
+/// present in ours, and none of them (compared) differing.
+pub fn plugin_columns_identical(d: &TableDiff, plugin: &str) -> bool {
+    d.rows_aligned()
+        && d.ref_columns
+            .iter()
+            .filter(|c| column_plugin(c) == Some(plugin))
+            .all(|c| d.our_columns.contains(c) && !d.columns.contains_key(c))
+}
+
+/// The plugin a report line belongs to: `name: text`, `[INF] name: text` (ANSI stripped).
+pub fn report_line_plugin(line: &str) -> Option<&str> {
+    let t = line.trim();
+    let t = ["[INF] ", "[WRN] ", "[ERR] ", "[OK] "]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))
+        .unwrap_or(t);
+    let (name, _) = t.split_once(':')?;
+    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then_some(name)
+}
+
+/// Removes the country code the original appends to an address in report lines
+/// (`2001:db8::1 (US): 26 [..]`): it comes from the geo database, which the reference ran
+/// with and we do not have (as the geo columns, it is not compared).
+pub fn strip_geo_annotation(line: &str) -> String {
+    let b = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b' '
+            && i + 5 < b.len()
+            && b[i + 1] == b'('
+            && b[i + 2].is_ascii_alphanumeric()
+            && b[i + 3].is_ascii_alphanumeric()
+            && b[i + 4] == b')'
+            && b[i + 5] == b':'
+            && i > 0
+            && (b[i - 1].is_ascii_hexdigit() || b[i - 1] == b':' || b[i - 1] == b'.')
+        {
+            i += 5;
+            continue;
+        }
+        let c = line[i..].chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// The report lines of one plugin in a normalised log, geo annotations removed.
+pub fn plugin_report_lines(log: &[String], plugin: &str) -> Vec<String> {
+    log.iter()
+        .filter(|l| report_line_plugin(l) == Some(plugin))
+        .map(|l| strip_geo_annotation(l.trim()))
+        .collect()
+}
+
+/// Columns-of mode: drops the "Active plugins" list (it names the plugins loaded) and the
+/// report lines of known plugins that did not run (`ran(plugin)` false), so the remaining
+/// core lines can be compared.
+pub fn log_without_unrun_plugins(log: &[String], ran: &dyn Fn(&str) -> bool) -> Vec<String> {
+    let known = |p: &str| PLUGIN_COLUMNS.iter().any(|(n, _)| *n == p) || p == "protoStats";
+    let mut out = Vec::with_capacity(log.len());
+    let mut in_list = false;
+    for l in log {
+        let t = l.trim();
+        if t == "Active plugins:" {
+            in_list = true;
+            continue;
+        }
+        if in_list {
+            // "    01: protoStats, 0.9.3"
+            let is_item = l.starts_with(' ')
+                && t.split_once(": ").is_some_and(|(n, rest)| {
+                    n.chars().all(|c| c.is_ascii_digit()) && rest.contains(", ")
+                });
+            if is_item {
+                continue;
+            }
+            in_list = false;
+        }
+        if let Some(p) = report_line_plugin(l) {
+            if known(p) && !ran(p) {
+                continue;
+            }
+        }
+        out.push(l.clone());
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -726,6 +938,158 @@ mod tests {
         assert!(d.identical());
         let d = compare_log(&normalize_log(r, false, &[]), &normalize_log(o, false, &[]));
         assert_eq!(d.labels["Total dump duration"].differs, 1);
+    }
+
+    const FULL_HDR: &str = "%dir\tflowInd\tflowStat\tsrcIPCC\tmacStat\tpktsSnt\tpktAsm\tconnSip\n";
+
+    fn full(rows: &[&str]) -> String {
+        let mut s = FULL_HDR.to_string();
+        for r in rows {
+            s.push_str(r);
+            s.push('\n');
+        }
+        s
+    }
+
+    #[test]
+    fn columns_of_mode_judges_our_columns_only() {
+        let r = full(&[
+            "A\t1\t0x01\t07\t0x00\t10\t0.4285714\t14",
+            "B\t1\t0x02\t07\t0x00\t4\t-0.4285714\t1",
+        ]);
+        // We run basicFlow (part of it), basicStats, no macRecorder/connStat.
+        let ours = "%dir\tflowInd\tflowStat\tsrcIPCC\tpktsSnt\tpktAsm\n\
+                    A\t1\t0x01\t--\t10\t0.4285714\nB\t1\t0x02\t--\t4\t-0.4285714\n";
+        let d = cmp(&r, ours, &["srcIPCC"]);
+        assert!(!d.identical(), "the header differs");
+        assert!(d.rows_aligned() && d.identical_on_ours());
+        assert_eq!(
+            not_compared(&d, &|p| p == "basicStats" || p == "basicFlow"),
+            vec!["macStat".to_string(), "connSip".to_string()]
+        );
+        // Selected plugins decide what is "not compared" even for columns we print.
+        assert_eq!(
+            not_compared(&d, &|p| p == "basicStats"),
+            vec!["flowStat", "srcIPCC", "macStat", "connSip"]
+        );
+        assert!(plugin_columns_identical(&d, "basicStats"));
+        assert!(plugin_columns_identical(&d, "basicFlow"));
+        assert!(
+            !plugin_columns_identical(&d, "connStat"),
+            "its column is missing"
+        );
+
+        // One basicStats cell differs: basicStats fails, basicFlow still conforms.
+        let bad = ours.replace("-0.4285714", "-0.4285715");
+        let d = cmp(&r, &bad, &["srcIPCC"]);
+        assert!(d.rows_aligned() && !d.identical_on_ours());
+        assert!(!plugin_columns_identical(&d, "basicStats"));
+        assert!(plugin_columns_identical(&d, "basicFlow"));
+
+        // Rows in another order (dir/flowInd differ): nothing conforms.
+        let swapped = "%dir\tflowInd\tpktsSnt\nB\t1\t4\nA\t1\t10\n";
+        let d = cmp(&r, swapped, &[]);
+        assert!(!d.rows_aligned());
+        assert!(!plugin_columns_identical(&d, "basicStats"));
+        assert!(!plugin_columns_identical(&d, "basicFlow"));
+
+        // A column of ours the reference lacks: not conforming.
+        let extra = "%dir\tflowInd\tpktsSnt\tnewCol\nA\t1\t10\tx\nB\t1\t4\tx\n";
+        let d = cmp(&r, extra, &[]);
+        assert!(d.rows_aligned() && !d.identical_on_ours());
+        // ... unless that column is not judged (`--columns-of` without its plugin).
+        assert!(d.identical_on(&|c| c != "newCol"));
+        // Fewer rows: not aligned.
+        let short = "%dir\tflowInd\tpktsSnt\nA\t1\t10\n";
+        assert!(!cmp(&r, short, &[]).rows_aligned());
+    }
+
+    #[test]
+    fn column_owners() {
+        assert_eq!(column_plugin("dir"), Some("core"));
+        assert_eq!(column_plugin("pktAsm"), Some("basicStats"));
+        assert_eq!(column_plugin("connNumBCnt"), Some("connStat"));
+        assert_eq!(column_plugin("tcpJA4T"), Some("tcpFlags"));
+        assert_eq!(column_plugin("nope"), None);
+        // Every column of the reference's header belongs to exactly one plugin.
+        let hdr = "%dir\tflowInd\tflowStat\ttimeFirst\ttimeLast\tduration\tnumHdrDesc\tnumHdrs\thdrDesc\tsrcMac\tdstMac\tethType\tvlanID\tsrcIP\tsrcIPCC\tsrcIPOrg\tsrcPort\tdstIP\tdstIPCC\tdstIPOrg\tdstPort\tl4Proto\tmacStat\tmacPairs\tsrcMac_dstMac_numP\tsrcMacLbl_dstMacLbl\tdstPortClassN\tdstPortClass\tpktsSnt\tpktsRcvd\tpadBytesSnt\tl7BytesSnt\tl7BytesRcvd\tminL7PktSz\tmaxL7PktSz\tavgL7PktSz\tstdL7PktSz\tminIAT\tmaxIAT\tavgIAT\tstdIAT\tpktps\tbytps\tpktAsm\tbytAsm\ttcpFStat\tipMindIPID\tipMaxdIPID\tipMinTTL\tipMaxTTL\tipTTLChg\tipToS\tipFlags\tipOptCnt\tipOptCpCl_Num\tip6OptCntHH_D\tip6OptHH_D\ttcpISeqN\ttcpPSeqCnt\ttcpSeqSntBytes\ttcpSeqFaultCnt\ttcpPAckCnt\ttcpFlwLssAckRcvdBytes\ttcpAckFaultCnt\ttcpBFlgtMx\ttcpInitWinSz\ttcpAvgWinSz\ttcpMinWinSz\ttcpMaxWinSz\ttcpWinSzDwnCnt\ttcpWinSzUpCnt\ttcpWinSzChgDirCnt\ttcpWinSzThRt\ttcpFlags\ttcpAnomaly\ttcpJA4T\ttcpOptPktCnt\ttcpOptCnt\ttcpOptions\ttcpMSS\ttcpWS\ttcpMPTBF\ttcpMPF\ttcpMPAID\ttcpMPDSSF\ttcpTmS\ttcpTmER\ttcpEcI\ttcpUtm\ttcpBtm\ttcpSSASAATrip\ttcpRTTAckTripMin\ttcpRTTAckTripMax\ttcpRTTAckTripAvg\ttcpRTTAckTripJitAvg\ttcpRTTSseqAA\ttcpRTTAckJitAvg\ttcpStatesAFlags\ticmpStat\ticmpTCcnt\ticmpBFTypH_TypL_Code\ticmpTmGtw\ticmpEchoSuccRatio\ticmpPFindex\tconnSip\tconnDip\tconnSipDip\tconnSipDprt\tconnF\tconnG\tconnNumPCnt\tconnNumBCnt";
+        for c in header_names(hdr.as_bytes()) {
+            assert!(column_plugin(&c).is_some(), "{c}");
+        }
+        let n: usize = PLUGIN_COLUMNS.iter().map(|(_, c)| c.len()).sum();
+        assert_eq!(
+            n,
+            112 + 1,
+            "112 reference columns + basicFlow's optional sensorID"
+        );
+    }
+
+    #[test]
+    fn plugin_report_lines_and_filtering() {
+        assert_eq!(
+            report_line_plugin("basicStats: Flow max(pktload): 24"),
+            Some("basicStats")
+        );
+        assert_eq!(
+            report_line_plugin("[INF] macRecorder: 5 records"),
+            Some("macRecorder")
+        );
+        assert_eq!(report_line_plugin("Number of processed packets: 1"), None);
+        assert_eq!(
+            report_line_plugin("Aggregated flowStat=0x0400000000004000"),
+            None
+        );
+        assert_eq!(
+            strip_geo_annotation(
+                "basicStats: Biggest L3 flow talker: 2a02:abc::123 (AT): 2 [66.67%] packets"
+            ),
+            "basicStats: Biggest L3 flow talker: 2a02:abc::123: 2 [66.67%] packets"
+        );
+        assert_eq!(
+            strip_geo_annotation(
+                "connStat: Source IP with max connections: 2600:: (US): 1 connections"
+            ),
+            "connStat: Source IP with max connections: 2600::: 1 connections"
+        );
+        // Not an annotation: kept.
+        let l = "basicStats: Flow max(b/s), pkts: 154672 (154.67 Kb/s), 5";
+        assert_eq!(strip_geo_annotation(l), l);
+
+        let log = "\x1b[1mbasicStats:\x1b[0m Flow max(pktload): 24\n\
+                   \x1b[1mtcpFlags:\x1b[0m Aggregated ipFlags=0x4844\n\
+                   \x1b[1mconnStat:\x1b[0m Source IP with max connections: ::1 (US): 1 connections\n\
+                   Number of processed packets: 1\n";
+        let n = normalize_log(log, false, &[]);
+        assert_eq!(
+            plugin_report_lines(&n, "basicStats"),
+            vec!["basicStats: Flow max(pktload): 24"]
+        );
+        assert_eq!(
+            plugin_report_lines(&n, "connStat"),
+            vec!["connStat: Source IP with max connections: ::1: 1 connections"]
+        );
+        assert!(plugin_report_lines(&n, "macRecorder").is_empty());
+
+        let full =
+            "Date: 1\nActive plugins:\n    01: protoStats, 0.9.3\n    02: basicFlow, 0.9.3\n    \
+                    05: basicStats, 0.9.3\nProcessing file: x.pcap\n"
+                .to_string()
+                + log;
+        let ours = "Date: 2\nActive plugins:\n    01: basicFlow, 0.9.3\n    02: basicStats, 0.9.3\n\
+                    Processing file: x.pcap\n\x1b[1mbasicStats:\x1b[0m Flow max(pktload): 24\n\
+                    Number of processed packets: 1\n";
+        let ran = |p: &str| p == "basicFlow" || p == "basicStats";
+        let a = log_without_unrun_plugins(&normalize_log(&full, false, &[]), &ran);
+        let b = log_without_unrun_plugins(&normalize_log(ours, false, &[]), &ran);
+        assert!(compare_log(&a, &b).identical(), "{a:?}\n{b:?}");
+        assert!(a.iter().any(|l| l.starts_with("Processing file")));
+        // A differing report line of a plugin that ran is still seen.
+        let worse = ours.replace("pktload): 24", "pktload): 25");
+        let b = log_without_unrun_plugins(&normalize_log(&worse, false, &[]), &ran);
+        assert_eq!(
+            compare_log(&a, &b).labels["basicStats: Flow max(pktload)"].differs,
+            1
+        );
     }
 
     #[test]

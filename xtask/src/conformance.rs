@@ -29,11 +29,20 @@ Options:
   --plugins LIST        comma list of plugins, or `default` (T2's 10). Default: basicFlow,txtSink
   --reference DIR       reference folder (default: ../shared/conformance-basicflow for
                         basicFlow+txtSink, ../shared/conformance otherwise)
+  --columns-of LIST     columns-of mode, judging only the columns of these plugins (and the
+                        core's dir/flowInd). Automatic (with every plugin run) when the reference
+                        is ../shared/conformance and --plugins is not T2's full default set: a
+                        capture conforms when every compared column of ours is identical row for
+                        row (rows matched by dir/flowInd, same order); the reference's columns of
+                        plugins not run are listed once as \"not compared\"; per plugin, the
+                        captures with all its columns identical and with its end-report lines
+                        identical are counted
   --filter SUBSTR       only captures whose path contains SUBSTR (repeatable: any matches)
   --jobs N              parallel t2 runs (default 2)
   --no-build            do not run cargo build (use the existing release binaries)
   --show N              print N example cells per differing column (default 3)
-  --write-doc           write docs/conformance.md (default when no --filter and no --self-test)
+  --write-doc           write docs/conformance.md (default when no --filter, no --self-test and
+                        not in columns-of mode)
   --no-doc              never write docs/conformance.md
   --min-identical PCT   exit 1 when the conforming percentage is below PCT (CI)
   --timeout SECS        per-run timeout (default 60)
@@ -69,6 +78,8 @@ pub struct Opts {
     pub self_test: bool,
     pub t2: Option<PathBuf>,
     pub plugin_dir: Option<PathBuf>,
+    /// `--columns-of`: plugins whose columns are judged (columns-of mode).
+    pub columns_of: Option<Vec<String>>,
 }
 
 impl Default for Opts {
@@ -90,6 +101,7 @@ impl Default for Opts {
             self_test: false,
             t2: None,
             plugin_dir: None,
+            columns_of: None,
         }
     }
 }
@@ -142,6 +154,13 @@ pub fn parse_args(args: &[String]) -> Result<Option<Opts>> {
             "--self-test" => o.self_test = true,
             "--t2" => o.t2 = Some(PathBuf::from(val()?)),
             "--plugin-dir" => o.plugin_dir = Some(PathBuf::from(val()?)),
+            "--columns-of" => {
+                let l = common::parse_plugin_list(&val()?);
+                if l.is_empty() {
+                    bail!("--columns-of: empty list");
+                }
+                o.columns_of = Some(l);
+            }
             _ => bail!("unknown option {a:?} (see cargo xtask conformance --help)"),
         }
     }
@@ -231,6 +250,37 @@ struct CaptureResult {
     error: Option<(String, String, bool)>,
     /// First meaningful stderr line (crashes, unexpected errors).
     stderr_line: String,
+    /// Columns-of mode: the end-report lines of each judged plugin compared.
+    plugin_logs: Vec<(String, LogDiff)>,
+    /// Columns-of mode: the original's own flows differ between its basicFlow+txtSink run and
+    /// its 10-plugin run (flow-altering plugins we did not run change the flows).
+    depends_on_unrun: bool,
+}
+
+/// Columns-of mode settings.
+#[derive(Debug, Clone)]
+struct ColumnsOf {
+    /// Plugins whose columns (and report lines) are judged.
+    selected: Vec<String>,
+    /// Plugins run.
+    ran: Vec<String>,
+    /// `../shared/conformance-basicflow`, when a flow-altering plugin did not run: a capture
+    /// whose flows the original changes with those plugins is reported apart.
+    basic_ref: Option<PathBuf>,
+}
+
+impl ColumnsOf {
+    fn selected(&self, plugin: &str) -> bool {
+        plugin == "core" || self.selected.iter().any(|p| p == plugin)
+    }
+    fn ran(&self, plugin: &str) -> bool {
+        self.ran.iter().any(|p| p == plugin)
+    }
+    /// Compared columns: owned by a selected plugin (or the core), or unknown to the
+    /// reference's column table (a column only we print).
+    fn compares(&self, column: &str) -> bool {
+        compare::column_plugin(column).is_none_or(|p| self.selected(p))
+    }
 }
 
 struct Ctx<'a> {
@@ -245,6 +295,7 @@ struct Ctx<'a> {
     rss_kill_kib: u64,
     packets: bool,
     keep: bool,
+    columns_of: Option<ColumnsOf>,
 }
 
 fn ref_file(ctx: &Ctx, rel: &str, kind: &str) -> PathBuf {
@@ -402,6 +453,8 @@ fn process(ctx: &Ctx, e: &IndexEntry) -> Result<CaptureResult> {
         packets: None,
         error: None,
         stderr_line,
+        plugin_logs: Vec::new(),
+        depends_on_unrun: false,
     };
     let ex = ctx.excl.get(&e.path);
     if run.timed_out {
@@ -427,10 +480,16 @@ fn process(ctx: &Ctx, e: &IndexEntry) -> Result<CaptureResult> {
     } else {
         // flows.txt
         let of = our_file(&prefix, "flows.txt");
-        let excl = excluded_cols(ex, false);
+        let base_excl = excluded_cols(ex, false);
+        let excl =
+            |c: &str| base_excl(c) || ctx.columns_of.as_ref().is_some_and(|m| !m.compares(c));
         if of.is_file() {
             let d = compare_tables(&ref_file(ctx, &e.path, "flows.txt"), &of, &excl, ctx.show)?;
-            r.outcome = if d.identical() {
+            let same = match &ctx.columns_of {
+                None => d.identical(),
+                Some(m) => d.identical_on(&|c| m.compares(c)),
+            };
+            r.outcome = if same {
                 Outcome::Identical
             } else {
                 Outcome::Differing
@@ -438,6 +497,14 @@ fn process(ctx: &Ctx, e: &IndexEntry) -> Result<CaptureResult> {
             r.flows = Some(d);
         } else {
             r.outcome = Outcome::Differing;
+        }
+        if let Some(basic) = ctx.columns_of.as_ref().and_then(|m| m.basic_ref.as_ref()) {
+            // Does the original itself give other flows without the flow-altering plugins?
+            let bf = basic.join(format!("{}.flows.txt", e.path));
+            if bf.is_file() {
+                let d = compare_tables(&ref_file(ctx, &e.path, "flows.txt"), &bf, &base_excl, 0)?;
+                r.depends_on_unrun = !d.identical_on_ours();
+            }
         }
         // log
         let rl = ref_file(ctx, &e.path, "log.txt");
@@ -451,8 +518,19 @@ fn process(ctx: &Ctx, e: &IndexEntry) -> Result<CaptureResult> {
                     .any(|l| l.starts_with("Dump start"))
                     || e.packets == Some(0);
                 let labels: &[String] = ex.map(|x| x.log_labels.as_slice()).unwrap_or(&[]);
-                let a = compare::normalize_log(&rt, no_packets, labels);
-                let b = compare::normalize_log(&ot, no_packets, labels);
+                let mut a = compare::normalize_log(&rt, no_packets, labels);
+                let mut b = compare::normalize_log(&ot, no_packets, labels);
+                if let Some(m) = &ctx.columns_of {
+                    for p in &m.selected {
+                        let d = compare::compare_log(
+                            &compare::plugin_report_lines(&a, p),
+                            &compare::plugin_report_lines(&b, p),
+                        );
+                        r.plugin_logs.push((p.clone(), d));
+                    }
+                    a = compare::log_without_unrun_plugins(&a, &|p| m.ran(p));
+                    b = compare::log_without_unrun_plugins(&b, &|p| m.ran(p));
+                }
                 r.log = Some(compare::compare_log(&a, &b));
             }
             (Ok(_), Err(_)) => r.log_missing = true,
@@ -609,8 +687,13 @@ fn table_section(
     results: &[CaptureResult],
     get: impl Fn(&CaptureResult) -> Option<&TableDiff>,
     show: usize,
+    columns_of: Option<&ColumnsOf>,
 ) {
-    let (cols, missing, extra, hdr_diff, rc_diff, rc_ex) = aggregate_cols(results, get, show);
+    let (cols, mut missing, extra, hdr_diff, rc_diff, rc_ex) = aggregate_cols(results, get, show);
+    if columns_of.is_some() {
+        // Reported once, as "not compared", in the per-plugin section.
+        missing.clear();
+    }
     s.push_str(&format!("\n## {title}: differing cells per column\n\n"));
     s.push_str(&format!(
         "Header line different in {hdr_diff} capture(s); row count different in {rc_diff} capture(s).\n"
@@ -675,16 +758,298 @@ fn table_section(
 /// `docs/divergences.tsv`: `path<TAB>reason` lines (`#` comments) naming captures whose
 /// difference from the reference is kept on purpose (see docs/divergences.md).
 fn documented_divergences() -> Vec<(String, String)> {
-    let path = crate::common::workspace_root().join("docs").join("divergences.tsv");
+    let path = crate::common::workspace_root()
+        .join("docs")
+        .join("divergences.tsv");
     std::fs::read_to_string(path)
         .unwrap_or_default()
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .filter_map(|l| l.split_once('\t').map(|(p, r)| (p.trim().to_string(), r.trim().to_string())))
+        .filter_map(|l| {
+            l.split_once('\t')
+                .map(|(p, r)| (p.trim().to_string(), r.trim().to_string()))
+        })
         .collect()
 }
 
-fn build_report(results: &[CaptureResult], opts: &Opts, header: &str) -> Report {
+/// The plugins judged in columns-of mode, their verdicts per capture.
+fn plugin_columns_ok(r: &CaptureResult, plugin: &str) -> bool {
+    match r.outcome {
+        Outcome::ErrorMatched => true,
+        Outcome::Identical | Outcome::Differing => r
+            .flows
+            .as_ref()
+            .is_some_and(|d| compare::plugin_columns_identical(d, plugin)),
+        _ => false,
+    }
+}
+
+fn plugin_report_ok(r: &CaptureResult, plugin: &str) -> bool {
+    match r.outcome {
+        Outcome::ErrorMatched => true,
+        Outcome::Identical | Outcome::Differing => {
+            r.log.is_some()
+                && r.plugin_logs
+                    .iter()
+                    .any(|(p, d)| p == plugin && d.identical())
+        }
+        _ => false,
+    }
+}
+
+/// Columns-of mode: per-plugin conformance, the columns not compared, the captures whose flows
+/// depend on plugins not run, and the mismatching report lines per plugin.
+fn plugin_section(s: &mut String, results: &[CaptureResult], m: &ColumnsOf, show: usize) {
+    let n = results.len() as u64;
+    let dependent: Vec<&CaptureResult> = results.iter().filter(|r| r.depends_on_unrun).collect();
+    let indep = n - dependent.len() as u64;
+    s.push_str("\n## Per plugin (columns-of mode)\n\n");
+    s.push_str(&format!(
+        "Judged: {} (plugins run: {}). A capture counts for a plugin when its rows match the \
+         reference's (same count, same `dir`/`flowInd` in the same order) and every column of \
+         the plugin is identical (geo columns and NONDETERMINISTIC.tsv cells excluded); its \
+         report lines count when the plugin's end-report lines are identical (country codes \
+         after addresses removed, as the geo columns). Captures the reference rejects count \
+         as conforming when we reject them too.\n",
+        m.selected.join(", "),
+        m.ran.join(", ")
+    ));
+    if m.basic_ref.is_some() {
+        let missing: Vec<&str> = compare::FLOW_ALTERING_PLUGINS
+            .iter()
+            .copied()
+            .filter(|p| !m.ran(p))
+            .collect();
+        s.push_str(&format!(
+            "\n{} capture(s) have flows that the original itself changes with {} (its \
+             basicFlow+txtSink reference differs from its 10-plugin one in the basicFlow \
+             columns): they depend on plugins not run. The *independent* percentages leave \
+             them out ({indep} captures).\n",
+            dependent.len(),
+            missing.join(" and ")
+        ));
+    }
+    s.push('\n');
+    let mut rows = Vec::new();
+    for p in &m.selected {
+        let ncols = compare::PLUGIN_COLUMNS
+            .iter()
+            .find(|(q, _)| q == p)
+            .map(|(_, c)| c.len())
+            .unwrap_or(0);
+        let cols_ok = results.iter().filter(|r| plugin_columns_ok(r, p)).count() as u64;
+        let cols_ok_i = results
+            .iter()
+            .filter(|r| !r.depends_on_unrun && plugin_columns_ok(r, p))
+            .count() as u64;
+        let rep_ok = results.iter().filter(|r| plugin_report_ok(r, p)).count() as u64;
+        let rep_ok_i = results
+            .iter()
+            .filter(|r| !r.depends_on_unrun && plugin_report_ok(r, p))
+            .count() as u64;
+        let mut row = vec![
+            format!("**{p}**"),
+            ncols.to_string(),
+            cols_ok.to_string(),
+            pct(cols_ok, n),
+        ];
+        if m.basic_ref.is_some() {
+            row.push(pct(cols_ok_i, indep));
+        }
+        row.extend([rep_ok.to_string(), pct(rep_ok, n)]);
+        if m.basic_ref.is_some() {
+            row.push(pct(rep_ok_i, indep));
+        }
+        rows.push(row);
+    }
+    let mut hdr = vec!["plugin", "columns", "all columns identical", "%"];
+    if m.basic_ref.is_some() {
+        hdr.push("% independent");
+    }
+    hdr.extend(["report lines identical", "%"]);
+    if m.basic_ref.is_some() {
+        hdr.push("% independent");
+    }
+    s.push_str(&md_table(&hdr, &rows));
+
+    // Columns not compared, once.
+    let mut nc: BTreeMap<String, u64> = BTreeMap::new();
+    for r in results {
+        if let Some(d) = &r.flows {
+            for c in compare::not_compared(d, &|p| m.selected(p)) {
+                *nc.entry(c).or_default() += 1;
+            }
+        }
+    }
+    if !nc.is_empty() {
+        let mut by_plugin: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for c in nc.keys() {
+            by_plugin
+                .entry(compare::column_plugin(c).unwrap_or("?"))
+                .or_default()
+                .push(format!("`{c}`"));
+        }
+        s.push_str("\nNot compared (columns of plugins not run or not judged): ");
+        let parts: Vec<String> = by_plugin
+            .iter()
+            .map(|(p, cols)| format!("{p}: {}", cols.join(" ")))
+            .collect();
+        s.push_str(&parts.join("; "));
+        s.push('\n');
+    }
+
+    // Failing captures per plugin (independent ones first: they point at our bugs).
+    for p in &m.selected {
+        let mut v: Vec<String> = Vec::new();
+        for r in results.iter().filter(|r| !r.depends_on_unrun) {
+            let cols_ok = plugin_columns_ok(r, p);
+            let rep_ok = plugin_report_ok(r, p);
+            if cols_ok && rep_ok {
+                continue;
+            }
+            let mut why = Vec::new();
+            match &r.flows {
+                Some(d) if !d.rows_aligned() => {
+                    why.push(format!("rows not aligned ({}/{})", d.our_rows, d.ref_rows))
+                }
+                Some(d) if !cols_ok => {
+                    let mut c: Vec<(&String, u64)> = d
+                        .columns
+                        .iter()
+                        .filter(|(k, _)| compare::column_plugin(k) == Some(p.as_str()))
+                        .map(|(k, v)| (k, v.cells))
+                        .collect();
+                    c.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                    let cols: Vec<String> =
+                        c.iter().take(4).map(|(k, n)| format!("{k} {n}")).collect();
+                    why.push(if cols.is_empty() {
+                        "columns missing".to_string()
+                    } else {
+                        cols.join(", ")
+                    });
+                }
+                None if !cols_ok => why.push(format!("{:?}", r.outcome)),
+                _ => {}
+            }
+            if !rep_ok {
+                let labels: Vec<&str> = r
+                    .plugin_logs
+                    .iter()
+                    .filter(|(q, _)| q == p)
+                    .flat_map(|(_, d)| d.labels.keys().map(String::as_str))
+                    .collect();
+                why.push(format!(
+                    "report: {}",
+                    if labels.is_empty() {
+                        "no log".to_string()
+                    } else {
+                        labels.join("; ")
+                    }
+                ));
+            }
+            v.push(format!("{}: {}", r.path, why.join("; ")));
+        }
+        if !v.is_empty() {
+            s.push_str(&format!(
+                "\n**{p}**: {} {}capture(s) not conforming (columns or report lines):\n\n",
+                v.len(),
+                if m.basic_ref.is_some() {
+                    "independent "
+                } else {
+                    ""
+                }
+            ));
+            for l in v.iter().take(40) {
+                s.push_str(&format!("- {l}\n"));
+            }
+            if v.len() > 40 {
+                s.push_str(&format!("- ... and {} more\n", v.len() - 40));
+            }
+        }
+    }
+
+    // Report lines per plugin.
+    for p in &m.selected {
+        let mut labels: HashMap<String, LabelAgg> = HashMap::new();
+        let mut missing_logs = 0u64;
+        for r in results {
+            if matches!(r.outcome, Outcome::Identical | Outcome::Differing) && r.log.is_none() {
+                missing_logs += 1;
+            }
+            for (q, d) in &r.plugin_logs {
+                if q != p {
+                    continue;
+                }
+                for (name, ld) in &d.labels {
+                    let a = labels.entry(name.clone()).or_default();
+                    a.differs += ld.differs;
+                    a.missing += ld.missing;
+                    a.extra += ld.extra;
+                    a.captures += 1;
+                    if a.example.is_none() {
+                        if let Some((x, y)) = &ld.example {
+                            a.example = Some((r.path.clone(), x.clone(), y.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        if labels.is_empty() && missing_logs == 0 {
+            continue;
+        }
+        s.push_str(&format!(
+            "\n### {p}: mismatching report lines per label\n\n"
+        ));
+        if missing_logs > 0 {
+            s.push_str(&format!("{missing_logs} capture(s) without our log.\n\n"));
+        }
+        let mut v: Vec<(String, LabelAgg)> = labels.into_iter().collect();
+        v.sort_by(|a, b| b.1.captures.cmp(&a.1.captures).then(a.0.cmp(&b.0)));
+        let rows: Vec<Vec<String>> = v
+            .iter()
+            .map(|(l, a)| {
+                let ex = match (&a.example, show > 0) {
+                    (Some((p, x, y)), true) => format!("{p}: `{x}` → `{y}`"),
+                    _ => String::new(),
+                };
+                vec![
+                    format!("`{l}`"),
+                    a.captures.to_string(),
+                    a.differs.to_string(),
+                    a.missing.to_string(),
+                    a.extra.to_string(),
+                    ex,
+                ]
+            })
+            .collect();
+        s.push_str(&md_table(
+            &[
+                "label", "captures", "differs", "missing", "extra", "example",
+            ],
+            &rows,
+        ));
+    }
+    if !dependent.is_empty() {
+        s.push_str(&format!(
+            "\nCaptures whose flows depend on plugins not run ({}): {}{}\n",
+            dependent.len(),
+            dependent
+                .iter()
+                .take(25)
+                .map(|r| r.path.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            if dependent.len() > 25 { ", ..." } else { "" }
+        ));
+    }
+}
+
+fn build_report(
+    results: &[CaptureResult],
+    opts: &Opts,
+    header: &str,
+    columns_of: Option<&ColumnsOf>,
+) -> Report {
     let n = results.len() as u64;
     let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count() as u64;
     let identical = count(Outcome::Identical);
@@ -708,8 +1073,10 @@ fn build_report(results: &[CaptureResult], opts: &Opts, header: &str) -> Report 
     // Differences kept on purpose (docs/divergences.tsv): counted as not conforming, but
     // listed apart so the remaining bugs stand out.
     let documented = documented_divergences();
-    let is_documented =
-        |r: &CaptureResult| !matches!(r.outcome, Outcome::Identical | Outcome::ErrorMatched) && documented.iter().any(|(p, _)| *p == r.path);
+    let is_documented = |r: &CaptureResult| {
+        !matches!(r.outcome, Outcome::Identical | Outcome::ErrorMatched)
+            && documented.iter().any(|(p, _)| *p == r.path)
+    };
     let documented_n = results.iter().filter(|r| is_documented(r)).count() as u64;
 
     let mut s = String::new();
@@ -718,14 +1085,21 @@ fn build_report(results: &[CaptureResult], opts: &Opts, header: &str) -> Report 
     let rows = vec![
         vec!["captures".into(), n.to_string(), String::new()],
         vec![
-            "**conforming** (identical flows.txt, or rejected like the reference)".into(),
+            if columns_of.is_some() {
+                "**conforming** (every compared column of ours identical, rows aligned; or rejected like the reference)".into()
+            } else {
+                "**conforming** (identical flows.txt, or rejected like the reference)".into()
+            },
             conforming.to_string(),
             pct(conforming, n),
         ],
         vec![
             "not conforming but documented in docs/divergences.tsv".into(),
             documented_n.to_string(),
-            format!("conforming or documented: {}", pct(conforming + documented_n, n)),
+            format!(
+                "conforming or documented: {}",
+                pct(conforming + documented_n, n)
+            ),
         ],
         vec![
             "ok, identical flows.txt".into(),
@@ -824,12 +1198,55 @@ fn build_report(results: &[CaptureResult], opts: &Opts, header: &str) -> Report 
         ));
     }
 
+    if let Some(m) = columns_of {
+        plugin_section(&mut s, results, m, opts.show);
+    }
+
+    if columns_of.is_some() {
+        // Misaligned rows make every cell differ: those captures are counted here, and their
+        // cells (like those of captures whose flows depend on plugins not run) left out below.
+        let misaligned: Vec<&CaptureResult> = results
+            .iter()
+            .filter(|r| r.flows.as_ref().is_some_and(|d| !d.rows_aligned()))
+            .collect();
+        let dep = misaligned.iter().filter(|r| r.depends_on_unrun).count();
+        s.push_str(&format!(
+            "\n{} capture(s) with rows not aligned with the reference's (row count or \
+             `dir`/`flowInd` sequence), {dep} of them depending on plugins not run. The cell \
+             counts below leave out these and the other captures depending on plugins not \
+             run.\n",
+            misaligned.len()
+        ));
+        let indep: Vec<&&CaptureResult> =
+            misaligned.iter().filter(|r| !r.depends_on_unrun).collect();
+        if !indep.is_empty() {
+            s.push_str(&format!(
+                "Not aligned though independent: {}\n",
+                indep
+                    .iter()
+                    .take(25)
+                    .map(|r| {
+                        let d = r.flows.as_ref().expect("filtered");
+                        format!("{} ({}/{} rows)", r.path, d.our_rows, d.ref_rows)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
     table_section(
         &mut s,
         "flows.txt",
         results,
-        |r| r.flows.as_ref(),
+        |r| match columns_of {
+            Some(_) => r
+                .flows
+                .as_ref()
+                .filter(|d| d.rows_aligned() && !r.depends_on_unrun),
+            None => r.flows.as_ref(),
+        },
         opts.show,
+        columns_of,
     );
 
     if opts.packets {
@@ -865,6 +1282,7 @@ fn build_report(results: &[CaptureResult], opts: &Opts, header: &str) -> Report 
                 _ => None,
             },
             opts.show,
+            None,
         );
     }
 
@@ -925,7 +1343,11 @@ fn build_report(results: &[CaptureResult], opts: &Opts, header: &str) -> Report 
             // The full list goes to `T2_CONF_LIST` (a file) when set; the report keeps 25.
             if let Some(path) = std::env::var_os("T2_CONF_LIST") {
                 use std::io::Write as _;
-                if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+                if let Ok(mut f) = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                {
                     for l in &v {
                         let _ = writeln!(f, "{title}: {l}");
                     }
@@ -939,12 +1361,20 @@ fn build_report(results: &[CaptureResult], opts: &Opts, header: &str) -> Report 
             }
         }
     };
-    listing(&mut s, "Documented divergences (docs/divergences.tsv)", &|r| {
-        is_documented(r).then(|| {
-            let why = documented.iter().find(|(p, _)| *p == r.path).map(|(_, w)| w.as_str()).unwrap_or("");
-            format!("{}: {why}", r.path)
-        })
-    });
+    listing(
+        &mut s,
+        "Documented divergences (docs/divergences.tsv)",
+        &|r| {
+            is_documented(r).then(|| {
+                let why = documented
+                    .iter()
+                    .find(|(p, _)| *p == r.path)
+                    .map(|(_, w)| w.as_str())
+                    .unwrap_or("");
+                format!("{}: {why}", r.path)
+            })
+        },
+    );
     listing(&mut s, "Crashes", &|r| {
         (r.outcome == Outcome::Crash)
             .then(|| format!("{} ({}): `{}`", r.path, r.run.describe(), r.stderr_line))
@@ -1093,6 +1523,41 @@ pub fn run(opts: Opts) -> Result<i32> {
             reference.display()
         );
     }
+    // Columns-of mode: explicit, or a plugin subset against the 10-plugin reference.
+    let full_reference = shared
+        .join("conformance")
+        .canonicalize()
+        .is_ok_and(|c| c == reference);
+    let columns_of = match &opts.columns_of {
+        Some(sel) => Some(sel.clone()),
+        None if full_reference && !common::is_default_set(&opts.plugins) => {
+            Some(opts.plugins.clone())
+        }
+        None => None,
+    }
+    .map(|selected| {
+        // Sinks and protoStats own no flow column: nothing of theirs to judge here.
+        let selected: Vec<String> = selected
+            .into_iter()
+            .filter(|p| {
+                compare::PLUGIN_COLUMNS.iter().any(|(q, _)| q == p)
+                    || !common::DEFAULT_PLUGINS.contains(&p.as_str())
+            })
+            .collect();
+        let ran = opts.plugins.clone();
+        let basic = shared.join("conformance-basicflow");
+        let basic_ref = (full_reference
+            && compare::FLOW_ALTERING_PLUGINS
+                .iter()
+                .any(|p| !ran.iter().any(|r| r == p))
+            && basic.join("INDEX.tsv").is_file())
+        .then(|| basic.canonicalize().unwrap_or(basic));
+        ColumnsOf {
+            selected,
+            ran,
+            basic_ref,
+        }
+    });
     let excl = match fs::read_to_string(reference.join("NONDETERMINISTIC.tsv")) {
         Ok(t) => compare::parse_nondeterministic(&t)?,
         Err(_) => HashMap::new(),
@@ -1159,6 +1624,7 @@ pub fn run(opts: Opts) -> Result<i32> {
         rss_kill_kib: opts.rss_limit_mib.saturating_mul(4 * 1024),
         packets: opts.packets,
         keep: opts.keep,
+        columns_of: columns_of.clone(),
     };
     eprintln!(
         "conformance: {} capture(s), plugins {}, reference {}, {} job(s){}",
@@ -1246,7 +1712,7 @@ pub fn run(opts: Opts) -> Result<i32> {
     if opts.self_test {
         header.push_str("- **self-test**: the reference outputs were used as ours\n");
     }
-    let report = build_report(&results, &opts, &header);
+    let report = build_report(&results, &opts, &header, columns_of.as_ref());
     let legend = "\n## How to read this\n\n\
         - *conforming*: the reference processed the capture and our flows.txt is identical \
         (header, row count, every compared cell), or the reference rejected it and so did we \
@@ -1259,15 +1725,51 @@ pub fn run(opts: Opts) -> Result<i32> {
         reference; *extra* = only in ours.\n\
         - Re-run: `cargo xtask conformance` (`--show N` for examples, `--filter SUBSTR` for a subset, \
         `--plugins default` for the 10-plugin set).\n";
-    let headline = format!(
-        "\n**Conforming captures: {:.2} %** (identical flows.txt or rejected like the reference; acceptance: ≥ 99 % for basicFlow+txtSink)\n",
-        report.conforming_pct
-    );
+    let headline = match &columns_of {
+        None => format!(
+            "\n**Conforming captures: {:.2} %** (identical flows.txt or rejected like the reference; acceptance: ≥ 99 % for basicFlow+txtSink)\n",
+            report.conforming_pct
+        ),
+        Some(m) => {
+            let n = results.len() as u64;
+            let indep = results.iter().filter(|r| !r.depends_on_unrun).count() as u64;
+            let mut h = format!(
+                "\n**Conforming captures: {:.2} %** (every compared column identical, rows aligned, or rejected like the reference)\n",
+                report.conforming_pct
+            );
+            for p in &m.selected {
+                let c = results.iter().filter(|r| plugin_columns_ok(r, p)).count() as u64;
+                let l = results.iter().filter(|r| plugin_report_ok(r, p)).count() as u64;
+                h.push_str(&format!(
+                    "- **{p}**: all columns identical in {} of captures, report lines in {}",
+                    pct(c, n),
+                    pct(l, n)
+                ));
+                if m.basic_ref.is_some() {
+                    let ci = results
+                        .iter()
+                        .filter(|r| !r.depends_on_unrun && plugin_columns_ok(r, p))
+                        .count() as u64;
+                    let li = results
+                        .iter()
+                        .filter(|r| !r.depends_on_unrun && plugin_report_ok(r, p))
+                        .count() as u64;
+                    h.push_str(&format!(
+                        " (independent of plugins not run: {} / {} of {indep})",
+                        pct(ci, indep),
+                        pct(li, indep)
+                    ));
+                }
+                h.push('\n');
+            }
+            h
+        }
+    };
     println!("{}{headline}", report.markdown);
 
     let write_doc = opts
         .write_doc
-        .unwrap_or(opts.filters.is_empty() && !opts.self_test);
+        .unwrap_or(opts.filters.is_empty() && !opts.self_test && columns_of.is_none());
     if write_doc {
         let p = root.join("docs").join("conformance.md");
         fs::create_dir_all(p.parent().unwrap())?;
@@ -1392,6 +1894,91 @@ mod tests {
         let d = compare::compare_log(&a, &compare::normalize_log(&worse, true, &[]));
         assert_eq!(d.labels.len(), 1);
         assert_eq!(d.labels["Number of pcap bytes"].differs, 1);
+    }
+
+    #[test]
+    fn columns_of_options() {
+        let a: Vec<String> = [
+            "--plugins",
+            "basicFlow,basicStats,txtSink",
+            "--columns-of=basicStats",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let o = parse_args(&a).unwrap().unwrap();
+        assert_eq!(o.columns_of, Some(vec!["basicStats".to_string()]));
+        assert!(parse_args(&["--columns-of".to_string(), ",".to_string()]).is_err());
+        let m = ColumnsOf {
+            selected: vec!["basicStats".into()],
+            ran: vec!["basicFlow".into(), "basicStats".into(), "txtSink".into()],
+            basic_ref: None,
+        };
+        assert!(m.compares("pktAsm") && m.compares("dir") && m.compares("flowInd"));
+        assert!(
+            !m.compares("flowStat"),
+            "basicFlow's columns are not judged"
+        );
+        assert!(
+            m.compares("someNewColumn"),
+            "a column only we print is compared"
+        );
+        assert!(m.ran("basicFlow") && !m.ran("connStat"));
+    }
+
+    /// The real 10-plugin reference cut down to the columns of some plugins conforms in
+    /// columns-of mode; a mutated cell fails only its plugin.
+    #[test]
+    fn real_reference_subset() {
+        let Some(r) = shared_ref("conformance") else {
+            return;
+        };
+        let text = fs::read_to_string(r.join("ndpi/1kxun.pcap.flows.txt")).unwrap();
+        let keep = |c: &str| {
+            matches!(
+                compare::column_plugin(c),
+                Some("core" | "basicFlow" | "basicStats")
+            )
+        };
+        let names: Vec<&str> = text
+            .lines()
+            .next()
+            .unwrap()
+            .trim_start_matches('%')
+            .split('\t')
+            .collect();
+        let idx: Vec<usize> = (0..names.len()).filter(|&i| keep(names[i])).collect();
+        let cut = |t: &str| -> String {
+            t.lines()
+                .map(|l| {
+                    let f: Vec<&str> = l.split('\t').collect();
+                    idx.iter().map(|&i| f[i]).collect::<Vec<_>>().join("\t")
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+                + "\n"
+        };
+        let ours = cut(&text);
+        let excl = excluded_cols(None, false);
+        let d = compare::compare_table(text.as_bytes(), ours.as_bytes(), &excl, 3).unwrap();
+        assert!(!d.identical() && d.identical_on_ours());
+        assert!(compare::plugin_columns_identical(&d, "basicStats"));
+        assert!(!compare::plugin_columns_identical(&d, "connStat"));
+        let nc = compare::not_compared(&d, &|p| p == "basicFlow" || p == "basicStats");
+        assert!(nc.contains(&"connNumBCnt".to_string()) && nc.contains(&"macStat".to_string()));
+        assert!(!nc.contains(&"pktAsm".to_string()));
+        // One basicStats cell changed: only basicStats fails.
+        let pos = idx.iter().position(|&i| names[i] == "pktAsm").unwrap();
+        let mut lines: Vec<String> = ours.lines().map(str::to_string).collect();
+        let mut f: Vec<String> = lines[10].split('\t').map(str::to_string).collect();
+        f[pos] = "0.5".into();
+        lines[10] = f.join("\t");
+        let bad = lines.join("\n") + "\n";
+        let d = compare::compare_table(text.as_bytes(), bad.as_bytes(), &excl, 3).unwrap();
+        assert!(!d.identical_on_ours());
+        assert!(!compare::plugin_columns_identical(&d, "basicStats"));
+        assert!(compare::plugin_columns_identical(&d, "basicFlow"));
+        assert_eq!(d.columns["pktAsm"].examples[0].row, 10);
     }
 
     #[test]

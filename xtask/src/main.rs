@@ -10,6 +10,8 @@ cargo xtask <command> [OPTIONS]
 
 Commands:
   conformance   run t2 over ../shared/pcaps and compare with the original T2's outputs
+                (a plugin subset against ../shared/conformance, or --columns-of PLUGINS:
+                per-plugin verdicts on the columns and end-report lines of those plugins)
   bench         packets/s and peak RSS on the benchmark capture vs. the raw read
 
 `cargo xtask <command> --help` for the options.
