@@ -138,6 +138,25 @@ pub fn packet_len(pkt: &t2_plugin::abi::T2Packet) -> u32 {
     }
 }
 
+/// Packet mode: `pktLen` (the frame on the wire), the captured lengths from L3, L4 and L7,
+/// the declared IP length, the UDP length field (UDP first fragments, else 0), the L7 length
+/// and the Ethernet padding.
+fn packet_columns(host: &Host, pkt: &Packet<'_>) {
+    let p: &t2_plugin::abi::T2Packet = pkt;
+    // (IPv4: flags and offset; IPv6: the fragment header's offset and M field.)
+    let first = if p.ip_ver == 6 { p.ip_frag & 0xfff8 == 0 } else { p.ip_frag & 0x1fff == 0 };
+    let udp_len = if p.l4_proto == 17 && p.l4_off != t2_plugin::abi::T2_OFF_NONE && first {
+        let o = p.l4_off as usize;
+        let d = pkt.data();
+        if o + 6 <= d.len() { u16::from_be_bytes([d[o + 4], d[o + 5]]) as u32 } else { 0 }
+    } else {
+        0
+    };
+    for v in [p.wirelen, p.snap_l3_len, p.snap_l4_len, p.snap_l7_len, p.l3_len, udp_len, p.l7_len, p.pad_len] {
+        host.packet_field(&v.to_string());
+    }
+}
+
 /// The inter-arrival time from `prev` to `now` as the original computes it: the seconds
 /// difference as an unsigned 32-bit value (a step back wraps), the difference of the fractions
 /// (signed, no borrow) converted to a float and divided by 1e9, the sum rounded to a float.
@@ -234,6 +253,8 @@ pub struct BasicStats {
     max_bps_pkts: u64,
     l2: Talkers,
     l3: Talkers,
+    /// `-s`: write the packet columns (pktLen ... padLen).
+    packet_mode: bool,
 }
 
 impl BasicStats {
@@ -361,7 +382,14 @@ impl Plugin for BasicStats {
             i.declare_column(Column::new("pktAsm", "Packet stream asymmetry", F))?;
             i.declare_column(Column::new("bytAsm", "Byte stream asymmetry", F))?;
         }
+        let packet_mode = i.packet_mode();
+        if packet_mode {
+            for c in ["pktLen", "snapL3Len", "snapL4Len", "snapL7Len", "l3Len", "udpLen", "l7Len", "padLen"] {
+                i.declare_packet_column(c)?;
+            }
+        }
         Ok(BasicStats {
+            packet_mode,
             flows: PerFlow::for_host(i),
             total_pkts: 0,
             flow_bytes: 0,
@@ -385,13 +413,21 @@ impl Plugin for BasicStats {
     fn on_layer2(&mut self, _host: &Host, pkt: &Packet<'_>, f: Option<FlowIndex>) -> Result<()> {
         match f {
             None => self.total_pkts = self.total_pkts.max(pkt.pkt_no),
-            Some(f) => self.update(pkt, f),
+            Some(f) => {
+                self.update(pkt, f);
+                if self.packet_mode {
+                    packet_columns(_host, pkt);
+                }
+            }
         }
         Ok(())
     }
 
-    fn on_layer4(&mut self, _host: &Host, pkt: &Packet<'_>, f: FlowIndex) -> Result<()> {
+    fn on_layer4(&mut self, host: &Host, pkt: &Packet<'_>, f: FlowIndex) -> Result<()> {
         self.update(pkt, f);
+        if self.packet_mode {
+            packet_columns(host, pkt);
+        }
         Ok(())
     }
 

@@ -1320,6 +1320,11 @@ impl Dissector {
                 } else {
                     st.status |= fs::L4HDRSHRTLEN;
                     self.short_l4_ports(st, p, 20);
+                    // The header length is the data offset found where it would be in the
+                    // frame (zero past the captured bytes, e.g. in Ethernet padding).
+                    let mut t = [0u8; 13];
+                    let v = padded(d, &st.shadow, p, &mut t);
+                    st.l4_hdr_len = (u8_at(v, 12) >> 4) as usize * 4;
                 }
                 self.ssdp(st);
                 Next::Stop
