@@ -18,6 +18,64 @@ pub mod tree;
 #[cfg(test)]
 mod testutil;
 
+#[cfg(test)]
+mod tool_install_tests {
+    use super::*;
+    use crate::testutil::TempDir;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// The tools of a tree's scripts/ go into the bin folder (executable), tawk's library into
+    /// BIN/tawk.d (stale files removed), the completion with the tree filled in and one link
+    /// per command; a tree without scripts/ installs nothing.
+    #[test]
+    fn tools_library_and_completion_are_installed() {
+        let tree = TempDir::new();
+        let bin = TempDir::new();
+        let comp = TempDir::new();
+        let s = tree.path().join("scripts");
+        std::fs::create_dir_all(s.join("tawk/funcs")).unwrap();
+        std::fs::create_dir_all(s.join("completion")).unwrap();
+        for t in SCRIPT_TOOLS {
+            std::fs::write(s.join(t), format!("#!/bin/sh\n# {t}\n")).unwrap();
+        }
+        std::fs::write(s.join("tawk/funcs/funcs.load"), "core.awk\n").unwrap();
+        std::fs::write(s.join("tawk/funcs/core.awk"), "# core\n").unwrap();
+        std::fs::write(s.join("tawk/bittable.awk"), "# bits\n").unwrap();
+        std::fs::write(s.join("completion/t2.bash"), "tree='@T2RS_TREE@'\n").unwrap();
+        std::fs::create_dir_all(bin.path().join("tawk.d/old")).unwrap();
+        std::fs::write(bin.path().join("tawk.d/old/stale.awk"), "").unwrap();
+
+        let done = install_tools(tree.path(), bin.path(), Some(comp.path())).unwrap();
+        assert_eq!(done.len(), SCRIPT_TOOLS.len() + 2);
+        for t in ["tawk", "tcol", "awkf", "sortu", "sortup", "lsx", "protStat"] {
+            let m = std::fs::metadata(bin.path().join(t))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(m & 0o777, 0o755, "{t}");
+        }
+        let lib = bin.path().join("tawk.d");
+        assert!(lib.join("funcs/funcs.load").is_file() && lib.join("funcs/core.awk").is_file());
+        assert!(lib.join("bittable.awk").is_file());
+        assert!(!lib.join("tawk").exists() && !lib.join("old").exists());
+        let text = std::fs::read_to_string(comp.path().join("t2")).unwrap();
+        assert_eq!(text, format!("tree='{}'\n", tree.path().display()));
+        for c in COMPLETED_COMMANDS {
+            assert!(
+                std::fs::read_to_string(comp.path().join(c)).unwrap() == text,
+                "{c}"
+            );
+        }
+
+        let empty = TempDir::new();
+        assert!(
+            install_tools(empty.path(), bin.path(), None)
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
+
 use std::ffi::OsString;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -47,6 +105,103 @@ pub fn default_bin_dir(home: &Path) -> PathBuf {
 /// `~/.tranalyzer/include`: where `t2build tranalyzer2` installs `t2_plugin.h` for C plugins.
 pub fn default_include_dir(home: &Path) -> PathBuf {
     home.join(".tranalyzer").join("include")
+}
+
+/// `~/.local/share/bash-completion/completions`: where `t2build tranalyzer2` installs the bash
+/// completion of t2, tranalyzer, t2build, t2conf and tawk.
+pub fn default_completion_dir(home: &Path) -> PathBuf {
+    home.join(".local/share/bash-completion/completions")
+}
+
+/// The post-processing tools of the tree's `scripts/` folder (spec §5.3-§5.4) that
+/// `t2build tranalyzer2` installs into the bin folder next to `t2`.
+pub const SCRIPT_TOOLS: &[&str] = &[
+    "tawk/tawk",
+    "tcol",
+    "awkf",
+    "sortu",
+    "sortup",
+    "lsx",
+    "protStat",
+];
+
+/// The commands the bash completion file `scripts/completion/t2.bash` serves.
+pub const COMPLETED_COMMANDS: &[&str] = &["t2", "tranalyzer", "t2build", "t2conf", "tawk"];
+
+/// Installs the tools of `root/scripts` (see [`SCRIPT_TOOLS`]) into `bin_dir`: each script
+/// as an executable, tawk's function library (everything else under `scripts/tawk`) into
+/// `bin_dir/tawk.d` (replaced as a whole), and, when `completion_dir` is given, the bash
+/// completion as `completion_dir/t2` (the source tree's path filled in) with a link per
+/// other command. Returns the paths to report. A tree without `scripts/` installs nothing.
+pub fn install_tools(
+    root: &Path,
+    bin_dir: &Path,
+    completion_dir: Option<&Path>,
+) -> Result<Vec<PathBuf>> {
+    let scripts = root.join("scripts");
+    if !scripts.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut done = Vec::new();
+    for tool in SCRIPT_TOOLS {
+        let src = scripts.join(tool);
+        let bytes =
+            std::fs::read(&src).with_context(|| format!("cannot read '{}'", src.display()))?;
+        let name = Path::new(tool)
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy();
+        done.push(folder::install_bytes(bin_dir, &name, &bytes, 0o755)?);
+    }
+    // tawk's library: replaced as a whole so that no file of an older version stays behind.
+    let lib = bin_dir.join("tawk.d");
+    if lib.exists() {
+        std::fs::remove_dir_all(&lib)
+            .with_context(|| format!("cannot replace '{}'", lib.display()))?;
+    }
+    fn copy_tree(src: &Path, dest: &Path, skip: &Path) -> Result<()> {
+        let mut entries: Vec<_> = std::fs::read_dir(src)
+            .with_context(|| format!("cannot read '{}'", src.display()))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            if p == skip || name.starts_with('.') {
+                continue;
+            }
+            if p.is_dir() {
+                copy_tree(&p, &dest.join(&name), skip)?;
+            } else {
+                let bytes =
+                    std::fs::read(&p).with_context(|| format!("cannot read '{}'", p.display()))?;
+                folder::install_bytes(dest, &name, &bytes, 0o644)?;
+            }
+        }
+        Ok(())
+    }
+    copy_tree(&scripts.join("tawk"), &lib, &scripts.join("tawk/tawk"))?;
+    done.push(lib);
+    if let Some(dir) = completion_dir {
+        let src = scripts.join("completion/t2.bash");
+        let text = std::fs::read_to_string(&src)
+            .with_context(|| format!("cannot read '{}'", src.display()))?;
+        let text = text.replace("@T2RS_TREE@", &root.to_string_lossy());
+        let main = folder::install_bytes(dir, COMPLETED_COMMANDS[0], text.as_bytes(), 0o644)?;
+        for cmd in &COMPLETED_COMMANDS[1..] {
+            let link = dir.join(cmd);
+            let _ = std::fs::remove_file(&link);
+            std::os::unix::fs::symlink(COMPLETED_COMMANDS[0], &link)
+                .with_context(|| format!("cannot create '{}'", link.display()))?;
+        }
+        done.push(main);
+    }
+    Ok(done)
 }
 
 /// Finds the source tree on first use and remembers the answer (building out-of-tree plugins
@@ -321,6 +476,11 @@ impl Session<'_> {
         let built = builder.build_core(tree)?;
         for (name, path) in &built {
             let dest = folder::install_executable(&self.bin_dir, path, name)?;
+            writeln!(self.out, "Installed '{}'", dest.display())?;
+        }
+        // The post-processing tools (tawk, tcol, ...) and the bash completion.
+        let completion = self.home.as_deref().map(default_completion_dir);
+        for dest in install_tools(&tree.root, &self.bin_dir, completion.as_deref())? {
             writeln!(self.out, "Installed '{}'", dest.display())?;
         }
         // The C header of the ABI this core speaks, for C plugins (`t2plugin --c`).

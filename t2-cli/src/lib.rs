@@ -42,6 +42,7 @@ fn run() -> Result<ExitCode> {
         Parsed::Usage => return print_stdout(USAGE, ExitCode::FAILURE),
         Parsed::Version => return print_stdout(&format!("{VERSION}\n"), ExitCode::SUCCESS),
         Parsed::PluginInfo(a) => return print_plugin_info(&a),
+        Parsed::BitTables(a) => return print_bit_tables(&a),
         Parsed::Run(raw) => raw,
     };
     let mut env = process::env();
@@ -73,6 +74,278 @@ fn apply_process_settings(config: &mut Config, nice: Option<i32>) -> Result<()> 
     }
     config.priority = process::nice();
     Ok(())
+}
+
+/// The core's bit table of `flowStat` (spec §1.8): `(mask, name, description)`.
+const FLOW_STAT_BITS: &[(u64, &str, &str)] = &[
+    (
+        0x0000_0000_0000_0001,
+        "L3FLOWINVERT",
+        "Inverted flow: did not initiate the connection",
+    ),
+    (0x0000_0000_0000_0002, "L2_NO_ETH", "No Ethernet header"),
+    (0x0000_0000_0000_0004, "L2_FLOW", "Pure layer 2 flow"),
+    (0x0000_0000_0000_0008, "L2_PPPoE_D", "PPPoE discovery"),
+    (0x0000_0000_0000_0010, "L2_PPPoE_S", "PPPoE session"),
+    (0x0000_0000_0000_0020, "L2_LLDP", "LLDP"),
+    (0x0000_0000_0000_0040, "L2_ARP", "ARP"),
+    (0x0000_0000_0000_0080, "L2_RARP", "Reverse ARP"),
+    (0x0000_0000_0000_0100, "L2_VLAN", "VLAN tag(s)"),
+    (0x0000_0000_0000_0200, "L2_MPLS_UCAST", "MPLS unicast"),
+    (0x0000_0000_0000_0400, "L2_MPLS_MCAST", "MPLS multicast"),
+    (0x0000_0000_0000_0800, "L2_L2TP", "L2TP v2/v3"),
+    (0x0000_0000_0000_1000, "L2_GRE", "GRE v1/2"),
+    (0x0000_0000_0000_2000, "L2_PPP", "PPP behind L2TP or GRE"),
+    (0x0000_0000_0000_4000, "L2_IPV4", "IPv4"),
+    (0x0000_0000_0000_8000, "L2_IPV6", "IPv6"),
+    (0x0000_0000_0001_0000, "L3_IPVX", "IPvX: bogus IP version"),
+    (0x0000_0000_0002_0000, "L3_IPIP", "IPv4/6 in IPv4/6"),
+    (0x0000_0000_0004_0000, "L3_ETHIPF", "Ethernet over IP"),
+    (0x0000_0000_0008_0000, "L3_TRDO", "Teredo tunnel"),
+    (0x0000_0000_0010_0000, "L3_AYIYA", "AYIYA tunnel"),
+    (0x0000_0000_0020_0000, "L3_GTP", "GTP tunnel"),
+    (0x0000_0000_0040_0000, "L3_VXLAN", "VXLAN tunnel"),
+    (0x0000_0000_0080_0000, "L3_CAPWAP", "CAPWAP/LWAPP tunnel"),
+    (0x0000_0000_0100_0000, "L4_SCTP", "SCTP"),
+    (0x0000_0000_0200_0000, "L4_UPNP", "SSDP/UPnP"),
+    (0x0000_0000_0400_0000, "L2_ERSPAN", "ERSPAN"),
+    (0x0000_0000_0800_0000, "L2_WCCP", "Cisco WCCP"),
+    (0x0000_0000_1000_0000, "L7_SIPRTP", "SIP/RTP"),
+    (0x0000_0000_2000_0000, "L3_GENEVE", "GENEVE tunnel"),
+    (
+        0x0000_0000_4000_0000,
+        "L3_IPSEC_AH",
+        "IPsec Authentication Header",
+    ),
+    (
+        0x0000_0000_8000_0000,
+        "L3_IPSEC_ESP",
+        "IPsec Encapsulating Security Payload",
+    ),
+    (
+        0x0000_0001_0000_0000,
+        "L2SNAPLENGTH",
+        "Captured length below a minimal layer 2 frame",
+    ),
+    (
+        0x0000_0002_0000_0000,
+        "L3SNAPLENGTH",
+        "Captured length below the length in the layer 3 header",
+    ),
+    (
+        0x0000_0004_0000_0000,
+        "L3HDRSHRTLEN",
+        "Captured length below a minimal layer 3 header",
+    ),
+    (
+        0x0000_0008_0000_0000,
+        "L4HDRSHRTLEN",
+        "Captured length below a minimal layer 4 header",
+    ),
+    (0x0000_0010_0000_0000, "IPV4_FRAG", "IPv4/6 fragments"),
+    (
+        0x0000_0020_0000_0000,
+        "IPV4_FRAG_ERR",
+        "IPv4/6 fragmentation error",
+    ),
+    (
+        0x0000_0040_0000_0000,
+        "IPV4_FRAG_HDSEQ_ERR",
+        "IPv4/6 first fragment missing or out of sequence",
+    ),
+    (
+        0x0000_0080_0000_0000,
+        "IPV4_FRAG_PENDING",
+        "IPv4/6 fragment sequence unfinished at the end of the flow",
+    ),
+    (
+        0x0000_0100_0000_0000,
+        "FLWTMOUT",
+        "Flow ended by a timeout, not by its protocol",
+    ),
+    (
+        0x0000_0200_0000_0000,
+        "RMFLOW",
+        "Flow removed in force mode",
+    ),
+    (
+        0x0000_0400_0000_0000,
+        "RMFLOW_HFULL",
+        "Flow removed by the autopilot: flow table full",
+    ),
+    (
+        0x0000_0800_0000_0000,
+        "STPDSCT",
+        "Dissection stopped: clipped packet, unknown protocol or later fragment",
+    ),
+    (
+        0x0000_1000_0000_0000,
+        "DUPIPID",
+        "Consecutive duplicate IP ID",
+    ),
+    (
+        0x0000_2000_0000_0000,
+        "PPP_NRHD",
+        "PPP header compressed or not readable",
+    ),
+    (
+        0x0000_4000_0000_0000,
+        "IPV4_HL_TOO_SHORT",
+        "IPv4 header length below 20 bytes",
+    ),
+    (
+        0x0000_8000_0000_0000,
+        "IP_PL_MSMTCH",
+        "IP payload length differs from the framing length",
+    ),
+    (
+        0x0001_0000_0000_0000,
+        "HDOVRN",
+        "Too many header descriptions",
+    ),
+    (
+        0x0002_0000_0000_0000,
+        "FL_ALARM",
+        "Alarm or pcapd extraction",
+    ),
+    (
+        0x0004_0000_0000_0000,
+        "LANDATTACK",
+        "LAND attack: same source and destination address and port",
+    ),
+    (
+        0x0008_0000_0000_0000,
+        "TIMEJUMP",
+        "Time jump: negative inter-arrival time",
+    ),
+    (0x0010_0000_0000_0000, "LIVEXTR", "liveXtr extraction"),
+    (0x0080_0000_0000_0000, "SUBN_FLW_TST", "Subnet looked up"),
+    (0x0100_0000_0000_0000, "TORADD", "Tor address"),
+    (
+        0x0200_0000_0000_0000,
+        "FS_VLAN0",
+        "VLAN priority tag (VLAN ID 0)",
+    ),
+    (0x0400_0000_0000_0000, "FS_IPV4_PKT", "IPv4 packet seen"),
+    (0x0800_0000_0000_0000, "FS_IPV6_PKT", "IPv6 packet seen"),
+    (0x1000_0000_0000_0000, "LAPD_FLOW", "LAPD flow"),
+    (0x2000_0000_0000_0000, "L7_DTLS", "DTLS"),
+    (
+        0x4000_0000_0000_0000,
+        "FDLSIDX",
+        "Subflow of a flow index (flow duration limit)",
+    ),
+    (
+        0x8000_0000_0000_0000,
+        "PCAPSNPD",
+        "Packet longer than the I/O buffer: captured length reduced",
+    ),
+];
+
+/// Hex digits of a mask of a column of type `ty`: by the size of its first value.
+fn mask_digits(ty: &str) -> usize {
+    let first = ty
+        .trim_start_matches('(')
+        .split(['_', ':', ')'])
+        .next()
+        .unwrap_or("");
+    match first {
+        "H8" | "U8" | "I8" | "C" => 2,
+        "H16" | "U16" | "I16" => 4,
+        "H32" | "U32" | "I32" | "F" => 8,
+        _ => 16,
+    }
+}
+
+/// Tabs and line breaks of a description would break the table format.
+fn one_cell(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// `t2 --bit-tables [NAME...] [-p PATH]`: the bit tables of the status columns, for `tawk -V`:
+/// the core's table of `flowStat`, then every table a plugin of the plugin folder declares with
+/// its columns (the plugins are loaded and initialised, nothing else). One tab-separated row
+/// per bit: `column source type mask name description`, after a `%` header line.
+fn print_bit_tables(a: &options::PluginInfoArgs) -> Result<ExitCode> {
+    use std::fmt::Write as _;
+    let dir = match &a.plugin_dir {
+        Some(d) => d.clone(),
+        None => process::env()
+            .home
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "Cannot find your home folder for the default plugin folder: use -p PATH"
+                )
+            })?
+            .join(options::PLUGIN_FOLDER),
+    };
+    // Sinks may create files in `init`: they go into a scratch folder removed afterwards.
+    let scratch = std::env::temp_dir().join(format!("t2-bit-tables-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch)?;
+    let prefix = scratch.join("out").to_string_lossy().into_owned();
+    let (columns, refused) = t2_core::engine::host::declared_columns(&dir, &prefix);
+    let _ = std::fs::remove_dir_all(&scratch);
+    let color = CoreSettings::default().log_color && io::IsTerminal::is_terminal(&io::stderr());
+    for r in &refused {
+        let _ = io::stderr().write_all(format_line(Level::Wrn, &r.message, color).as_bytes());
+    }
+    // (column, source, type, rows of (mask, name, description))
+    type Table = (String, String, String, Vec<(u64, String, String)>);
+    let mut tables: Vec<Table> = Vec::new();
+    if !columns
+        .iter()
+        .any(|(_, c)| &*c.name == "flowStat" && !c.bits.is_empty())
+    {
+        let rows = FLOW_STAT_BITS
+            .iter()
+            .map(|(m, n, d)| (*m, n.to_string(), d.to_string()))
+            .collect();
+        tables.push(("flowStat".into(), "core".into(), "H64".into(), rows));
+    }
+    for (plugin, c) in &columns {
+        if c.bits.is_empty() || tables.iter().any(|t| t.0 == *c.name) {
+            continue;
+        }
+        let rows = c
+            .bits
+            .iter()
+            .map(|(m, n, d)| (*m, n.to_string(), d.to_string()))
+            .collect();
+        tables.push((
+            c.name.to_string(),
+            plugin.clone(),
+            c.type_.to_string(),
+            rows,
+        ));
+    }
+    for n in &a.names {
+        if !tables.iter().any(|t| &t.0 == n) {
+            let have: Vec<&str> = tables.iter().map(|t| t.0.as_str()).collect();
+            anyhow::bail!(
+                "No bit table for column '{n}' in the core or the plugins of '{}' (tables: {})",
+                dir.display(),
+                have.join(", ")
+            );
+        }
+    }
+    let mut s = String::from("%column\tsource\ttype\tmask\tname\tdescription\n");
+    for (col, source, ty, rows) in &tables {
+        if !a.names.is_empty() && !a.names.contains(col) {
+            continue;
+        }
+        let w = mask_digits(ty);
+        for (m, n, d) in rows {
+            writeln!(
+                s,
+                "{col}\t{source}\t{ty}\t0x{m:0w$x}\t{}\t{}",
+                one_cell(n),
+                one_cell(d)
+            )?;
+        }
+    }
+    print_stdout(&s, ExitCode::SUCCESS)
 }
 
 /// `t2 --plugin-info [NAME...] [-p PATH]`: each installed plugin's number, version, ABI version,

@@ -129,6 +129,8 @@ pub enum Parsed {
     Run(RawArgs),
     /// `--plugin-info [NAME...]` (with `-p PATH`): describe the installed plugins.
     PluginInfo(PluginInfoArgs),
+    /// `--bit-tables [NAME...]` (with `-p PATH`): the bit tables of the status columns.
+    BitTables(PluginInfoArgs),
 }
 
 /// `t2 --plugin-info [NAME...] [-p PATH]`.
@@ -145,18 +147,28 @@ fn is_plugin_info(a: &OsStr) -> bool {
     a == b"--plugin-info" || a.starts_with(b"--plugin-info=")
 }
 
+fn is_bit_tables(a: &OsStr) -> bool {
+    let a = a.as_bytes();
+    a == b"--bit-tables" || a.starts_with(b"--bit-tables=")
+}
+
 /// `--plugin-info` takes plugin names (as operands or `--plugin-info=NAME`) and `-p PATH`; any
-/// other option is refused.
-fn parse_plugin_info(args: &[OsString]) -> Result<Parsed> {
+/// other option is refused. `--bit-tables` (`bits`) takes column names the same way.
+fn parse_plugin_info(args: &[OsString], bits: bool) -> Result<Parsed> {
+    let (opt, eq) = if bits {
+        ("--bit-tables", "--bit-tables=")
+    } else {
+        ("--plugin-info", "--plugin-info=")
+    };
     let mut a = PluginInfoArgs::default();
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].to_string_lossy().into_owned();
         i += 1;
-        if let Some(name) = arg.strip_prefix("--plugin-info=") {
+        if let Some(name) = arg.strip_prefix(eq) {
             a.names
                 .extend(name.split(',').filter(|n| !n.is_empty()).map(String::from));
-        } else if arg == "--plugin-info" {
+        } else if arg == opt {
             continue;
         } else if arg == "-h" || arg == "--help" {
             return Ok(Parsed::Help);
@@ -172,14 +184,17 @@ fn parse_plugin_info(args: &[OsString]) -> Result<Parsed> {
             };
             a.plugin_dir = Some(PathBuf::from(dir));
         } else if arg.starts_with('-') {
-            bail!(
-                "Option '{arg}' cannot be combined with --plugin-info (only -p PATH and plugin names)"
-            );
+            let what = if bits { "column" } else { "plugin" };
+            bail!("Option '{arg}' cannot be combined with {opt} (only -p PATH and {what} names)");
         } else {
             a.names.push(arg);
         }
     }
-    Ok(Parsed::PluginInfo(a))
+    Ok(if bits {
+        Parsed::BitTables(a)
+    } else {
+        Parsed::PluginInfo(a)
+    })
 }
 
 /// Stage 1: getopt over `args` (without the program name).
@@ -188,7 +203,10 @@ pub fn parse_args(args: &[OsString]) -> Result<Parsed> {
         return Ok(Parsed::Usage);
     }
     if args.iter().any(|a| is_plugin_info(a)) {
-        return parse_plugin_info(args);
+        return parse_plugin_info(args, false);
+    }
+    if args.iter().any(|a| is_bit_tables(a)) {
+        return parse_plugin_info(args, true);
     }
     let mut raw = RawArgs::default();
     let mut i = 0;

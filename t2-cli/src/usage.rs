@@ -71,6 +71,11 @@ Optional arguments:
                  PATH those of PATH): number, version, plugin ABI version,
                  dependencies and the settings each was built with, and warn
                  where one differs from the t2plugin.toml of the source tree
+    --bit-tables [COLUMN...]
+                 Print the bit tables of the status columns (all, or those of
+                 COLUMN...; with -p PATH the plugins of PATH): the core's
+                 flowStat and every table a plugin declares with its columns,
+                 one tab-separated row per bit (what tawk -V reads)
 
     -h, --help   Print this help and exit
 

@@ -4,3 +4,4 @@ mod modes;
 mod plugin_loading;
 mod t2conf;
 mod t2plugin;
+mod tawk;

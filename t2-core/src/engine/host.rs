@@ -347,6 +347,65 @@ pub fn load_plugins(dir: &Path, whitelist: Option<&[String]>, state: *const Host
     (plugins, refused)
 }
 
+/// The columns the plugins of `dir` declare in `init`, with their bit tables (for
+/// `t2 --bit-tables`): every plugin is loaded and only its `init` is called, with a minimal
+/// context (no packet mode, 16 flow slots, output prefix `scratch`). Nothing else is called and
+/// the instances are leaked: meant for a process that exits afterwards. Each column comes with
+/// the name of the plugin that declared it.
+pub fn declared_columns(dir: &Path, scratch: &str) -> (Vec<(String, Column)>, Vec<Refusal>) {
+    let state: &'static HostState = Box::leak(Box::new(HostState::new(Logger::sink())));
+    let (mut plugins, refused) = load_plugins(dir, None, state);
+    let flows = Box::leak(Box::new(crate::engine::flow_table::FlowTable::new(16, 182.0)));
+    let infos: Vec<T2PluginInfo> = plugins
+        .iter()
+        .map(|p| T2PluginInfo { name: T2Str::new(&p.name), version: T2Str::new(&p.version), number: p.number, _pad: [0; 6] })
+        .collect();
+    let zero = T2Time { sec: 0, nsec: 0, _pad: 0 };
+    let ctx = T2InitContext {
+        size: std::mem::size_of::<T2InitContext>() as u32,
+        packet_mode: 0,
+        _pad: [0; 3],
+        flow_capacity: 16,
+        flows: flows.flows_ptr(),
+        flow_stride: std::mem::size_of::<T2Flow>(),
+        output_prefix: T2Str::new(scratch),
+        split_size: 0,
+        split_by_flows: 0,
+        _pad2: [0; 3],
+        split_start: 0,
+        core_config: std::ptr::null(),
+        core_config_len: 0,
+        run: T2RunInfo {
+            product: T2Str::EMPTY,
+            command_line: T2Str::EMPTY,
+            pid: std::process::id(),
+            priority: 0,
+            sensor_id: 0,
+            _pad: 0,
+            start: zero,
+            core_config_desc: T2Str::EMPTY,
+            hw_info: T2Str::EMPTY,
+            sw_info: T2Str::EMPTY,
+            interfaces: T2Str::EMPTY,
+            plugins: infos.as_ptr(),
+            plugins_len: infos.len(),
+        },
+        plugin_dir: T2Str::new(dir.to_str().unwrap_or("")),
+    };
+    for p in plugins.iter_mut() {
+        let mut inst: *mut c_void = std::ptr::null_mut();
+        if let Some(init) = p.vt.init {
+            // SAFETY: host table, context and state outlive the call (the state is leaked).
+            let _ = unsafe { init(&*p.host, &ctx, &mut inst) };
+        }
+    }
+    let names: Vec<String> = plugins.iter().map(|p| p.name.clone()).collect();
+    std::mem::forget(plugins);
+    std::mem::forget(infos);
+    let cols = state.columns.take().into_iter().map(|c| (c.plugin.and_then(|i| names.get(i).cloned()).unwrap_or_default(), c)).collect();
+    (cols, refused)
+}
+
 /// Runs `f` (a plugin callback) and disables the plugin when it does not return `T2_OK`.
 fn checked(p: &mut Plugin, state: &HostState, what: &str, status: T2Status) {
     if status != T2_OK && p.disabled.is_none() {
