@@ -54,8 +54,9 @@ Usage:
 Builds each NAME in release mode with cargo and installs it. A plugin NAME (e.g. basicFlow)
 is installed atomically as NNN_NAME.so into the plugin folder, NNN being the number in its
 plugins/NAME/t2plugin.toml. The NAME tranalyzer2 (or t2) builds the core and installs the
-executables 't2' and 'tranalyzer', and the tools 't2build', 't2conf' and 't2plugin', into the
-bin folder, and t2_plugin.h (the C header of the plugin ABI) into ~/.tranalyzer/include.
+executables 't2' and 'tranalyzer', the tools 't2build', 't2conf' and 't2plugin', and the
+post-processing scripts (tawk, tcol, awkf, sortu, sortup, lsx, protStat) into the bin folder,
+the bash completion, and t2_plugin.h (the C header of the plugin ABI) into ~/.tranalyzer/include.
 Change a plugin's settings with 't2conf NAME -D FLAG=VALUE' before building it.
 Without NAME: tranalyzer2 and every plugin of the default set that exists in the source tree
 ({defaults}).

@@ -1642,12 +1642,10 @@ impl Dissector {
         // VXLAN and GENEVE are only decoded over IPv4. VXLAN needs flags 0x08; GENEVE needs
         // a non-zero source port, an Ethernet payload (0x6558) that is present and at most
         // 64 bytes of options (observed: 60 decoded, 76 not).
-        if (port(4789) || port(8472)) && st.ip_ver == 4 && u8_at(b, 0) == 0x08 {
-            if Vxlan::new_checked(b).is_ok() {
-                self.hd.push("vxlan");
-                st.status |= fs::L3_VXLAN;
-                return Next::Eth(q + 8);
-            }
+        if (port(4789) || port(8472)) && st.ip_ver == 4 && u8_at(b, 0) == 0x08 && Vxlan::new_checked(b).is_ok() {
+            self.hd.push("vxlan");
+            st.status |= fs::L3_VXLAN;
+            return Next::Eth(q + 8);
         }
         if port(6081) && st.ip_ver == 4 && sp != 0 {
             if let Ok(g) = Geneve::new_checked(b) {
@@ -1996,8 +1994,7 @@ impl Dissector {
                     a.pad_len = wire_rest as u32;
                 }
             }
-            let l2ok = self.cfg.eth_activate > 0 && !st.l2_only && st.have_mac
-                || (self.cfg.eth_activate > 0 && !st.l2_only && st.eth_type != 0);
+            let l2ok = self.cfg.eth_activate > 0 && !st.l2_only && (st.have_mac || st.eth_type != 0);
             out.kind = if l2ok && !st.ipvx && caplen > 0 {
                 FlowKind::Layer2
             } else {
