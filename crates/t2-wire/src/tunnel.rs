@@ -21,8 +21,13 @@ impl<'a> Gre<'a> {
         need(b, Self::MIN_LEN)?;
         let f = be16(b, 0);
         let mut len = 4;
-        if f & 0x8000 != 0 || f & 0x4000 != 0 {
-            len += 4; // checksum + reserved1 (also present with routing)
+        // As T2 counts it: 4 bytes for each of C (checksum + reserved1) and R (offset +
+        // routing; the routing list itself is not walked), K and S.
+        if f & 0x8000 != 0 {
+            len += 4;
+        }
+        if f & 0x4000 != 0 {
+            len += 4;
         }
         if f & 0x2000 != 0 {
             len += 4; // key (v1: payload length + call id)

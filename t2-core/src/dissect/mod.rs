@@ -1321,10 +1321,14 @@ impl Dissector {
                     st.status |= fs::L4HDRSHRTLEN;
                     self.short_l4_ports(st, p, 20);
                     // The header length is the data offset found where it would be in the
-                    // frame (zero past the captured bytes, e.g. in Ethernet padding).
-                    let mut t = [0u8; 13];
-                    let v = padded(d, &st.shadow, p, &mut t);
-                    st.l4_hdr_len = (u8_at(v, 12) >> 4) as usize * 4;
+                    // captured frame (e.g. in Ethernet padding: zero). When the frame ends
+                    // before it: 20, or none if the IP length already ends inside the header.
+                    let rel = p.saturating_sub(st.l3_off).saturating_sub(Self::ipv4_opt_len(st));
+                    if p + 12 < d.len() {
+                        st.l4_hdr_len = (d[p + 12] >> 4) as usize * 4;
+                    } else if (st.l3_len as usize) >= rel && (st.l3_len as usize) - rel < 20 {
+                        st.l4_hdr_len = 0;
+                    }
                 }
                 self.ssdp(st);
                 Next::Stop
@@ -1422,6 +1426,13 @@ impl Dissector {
                 }
                 let nh = b[0];
                 let l = (b[1] as usize + 2) * 4;
+                if nh == 51 && p + l + 2 > end {
+                    // A second AH whose header is not captured: T2 names it but the first AH
+                    // stays the flow's L4 header (with the default length).
+                    self.hd.push("ah");
+                    st.l4_hdr_len = default_l4_hdr_len(st.ip_ver);
+                    return Next::Stop;
+                }
                 // The protocol after AH is dissected as the flow's L4.
                 self.l4(st, p + l, nh)
             }
@@ -1552,7 +1563,8 @@ impl Dissector {
                 }
             }
         };
-        st.l4_hdr_len = g.header_len();
+        // (Over IPv6 T2 counts no L4 header for GRE, as for the protocols it does not parse.)
+        st.l4_hdr_len = if st.ip_ver == 6 { 0 } else { g.header_len() };
         let q = p + g.header_len();
         let proto = g.proto();
         match proto {
@@ -1963,7 +1975,9 @@ impl Dissector {
             a.snap_l3_len = rest as u32;
             a.snap_l4_len = rest as u32;
             a.snap_l7_len = rest as u32;
-            a.l7_len = (st.wirelen as i64 - off as i64) as u16 as u32;
+            // (From the layer-2 payload even when it starts past the captured bytes: T2's
+            // length wraps, e.g. 65510 for a 26-byte header on a 262144-byte frame.)
+            a.l7_len = (st.wirelen as i64 - st.l2_payload_off as i64) as u16 as u32;
             a.len = a.l7_len;
             a.l2_off = off as u32;
             a.l7_off = off as u32;
