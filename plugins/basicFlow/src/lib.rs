@@ -5,13 +5,15 @@
 //! numHdrDesc numHdrs hdrDesc srcMac dstMac ethType vlanID srcIP srcIPCC srcIPOrg srcPort dstIP
 //! dstIPCC dstIPOrg dstPort l4Proto`. The settings of `t2plugin.toml` remove columns at compile
 //! time. There is no subnet database yet: country and organisation are T2's unknown values
-//! (`-` and `"-"`). Packet-mode columns are not implemented yet.
+//! (`-` and `"-"`). Packet mode (`-s`) adds `flowStat time pktIAT pktTrip flowDuration numHdrs
+//! hdrDesc vlanID srcMac dstMac ethType srcIP srcIPCC srcIPOrg srcPort dstIP dstIPCC dstIPOrg
+//! dstPort l4Proto` per packet (spec §4.1).
 
 #![allow(non_snake_case)]
 
 use std::collections::HashMap;
 use t2_plugin::abi::T2_OFF_NONE;
-use t2_plugin::abi::flow_stat::{HDOVRN, L2_NO_ETH, LAPD_FLOW};
+use t2_plugin::abi::flow_stat::{HDOVRN, L2_NO_ETH, LAPD_FLOW, TIMEJUMP};
 use t2_plugin::{Column, FlowIndex, Host, Init, Output, Packet, PerFlow, Plugin, Result, Scalar};
 
 t2_plugin::config_module!();
@@ -40,6 +42,8 @@ struct FlowState {
     src_mac: [[u8; 6]; MAX_MAC],
     dst_mac: [[u8; 6]; MAX_MAC],
     vlan: [u16; MAX_VLAN],
+    /// Time of the flow's previous packet (packet mode: pktIAT).
+    prev: t2_plugin::abi::T2Time,
 }
 
 impl Default for FlowState {
@@ -54,6 +58,7 @@ impl Default for FlowState {
             src_mac: [[0; 6]; MAX_MAC],
             dst_mac: [[0; 6]; MAX_MAC],
             vlan: [0; MAX_VLAN],
+            prev: t2_plugin::abi::T2Time { sec: 0, nsec: 0, _pad: 0 },
         }
     }
 }
@@ -102,6 +107,10 @@ pub struct BasicFlow {
     reltime: bool,
     /// Timestamp of the first packet of the run (ns), for RELTIME.
     start_ns: Option<i128>,
+    /// `-s`: write the packet columns.
+    packet_mode: bool,
+    /// The packet line being built (reused).
+    line: Vec<u8>,
 }
 
 #[inline]
@@ -204,6 +213,131 @@ impl BasicFlow {
     }
 }
 
+/// `b - a` in seconds as T2 computes pktTrip: the nanosecond parts are subtracted as floats
+/// (their rounding shows in the last digits: 0.555356 s - 0.450580 s gives 0.104776032).
+fn diff_f64(a: t2_plugin::abi::T2Time, b: t2_plugin::abi::T2Time) -> f64 {
+    let nsec = (b.nsec as i32 as f32 - a.nsec as i32 as f32) as f64;
+    (b.sec as i64 - a.sec as i64) as f64 + nsec / 1e9
+}
+
+/// `b - a` as packet mode prints pktIAT and flowDuration (`%.9f` of a double): the seconds
+/// subtracted in 32 bits without sign (a step back of whole seconds wraps: 2954012390.701141834),
+/// the fractions with their sign and no borrow (a step back within a second: -0.001788000).
+fn t2_double_diff(a: t2_plugin::abi::T2Time, b: t2_plugin::abi::T2Time) -> f64 {
+    let sec = (b.sec as u32).wrapping_sub(a.sec as u32);
+    let nsec = b.nsec as i32 as i64 - a.nsec as i32 as i64;
+    sec as f64 + nsec as f64 / 1e9
+}
+
+impl BasicFlow {
+    /// Packet mode: this packet's columns (after the flow was updated with it).
+    fn packet_columns(&mut self, host: &Host, pkt: &Packet<'_>, f: FlowIndex, status: u64) {
+        use t2_plugin::fmt::*;
+        let Some(flow) = host.flow(f).copied() else { return };
+        let prev = self.flows.get(f).map(|st| st.prev).unwrap_or(pkt.ts);
+        if let Some(st) = self.flows.get_mut(f) {
+            st.prev = pkt.ts;
+        }
+        let trip = host.opposite(f).and_then(|o| host.flow(o)).map(|o| diff_f64(o.last_seen, pkt.ts)).unwrap_or(0.0);
+        let iat = t2_double_diff(prev, pkt.ts);
+        let status = if iat < 0.0 {
+            // A packet older than the flow's previous one (packet mode computes the IAT).
+            host.set_flow_status(f, TIMEJUMP);
+            status | TIMEJUMP
+        } else {
+            status
+        };
+        let l = &mut self.line;
+        let field = |l: &mut Vec<u8>| {
+            host.packet_field(std::str::from_utf8(l).unwrap_or(""));
+            l.clear();
+        };
+        l.clear();
+        push_hex(l, status, 8);
+        field(l);
+        if self.reltime {
+            let t = (ns(pkt.ts) - self.start_ns.unwrap_or(0)).max(0);
+            push_time(l, (t / 1_000_000_000) as u64, (t % 1_000_000_000) as u32);
+        } else {
+            push_time(l, pkt.ts.sec, pkt.ts.nsec);
+        }
+        field(l);
+        push_f(l, iat, 9);
+        field(l);
+        push_f(l, trip, 9);
+        field(l);
+        push_f(l, t2_double_diff(flow.first_seen, flow.last_seen), 9);
+        field(l);
+        push_u64(l, pkt.num_hdrs as u64);
+        field(l);
+        l.extend_from_slice(pkt.hdr_desc());
+        field(l);
+        for (k, v) in pkt.vlan_ids().iter().enumerate() {
+            if k > 0 {
+                l.push(b';');
+            }
+            push_u64(l, *v as u64);
+        }
+        field(l);
+        if pkt.status & (L2_NO_ETH | LAPD_FLOW) == 0 && pkt.mac_off != T2_OFF_NONE {
+            let d = pkt.data();
+            let m = pkt.mac_off as usize;
+            let mut h = [0u8; 12];
+            let n = d.len().saturating_sub(m).min(12);
+            if n > 0 {
+                h[..n].copy_from_slice(&d[m..m + n]);
+            }
+            push_mac(l, h[6..12].try_into().expect("6 bytes"));
+            field(l);
+            push_mac(l, h[0..6].try_into().expect("6 bytes"));
+            field(l);
+        } else {
+            field(l);
+            field(l);
+        }
+        push_hex(l, pkt.eth_type as u64, 2);
+        field(l);
+        let ports = matches!(pkt.l4_proto, 6 | 17 | 132 | 136);
+        // A layer-2 flow of a bogus IP packet (eth:ipvx) or without ethertype shows the
+        // subnet columns' unknown values and protocol 0; other layer-2 flows leave every IP
+        // column empty.
+        let ipvx = pkt.ip_ver == 0 && matches!(pkt.eth_type, 0x0800 | 0x86dd | 0);
+        for (ip, port) in [(&pkt.src_ip, pkt.src_port), (&pkt.dst_ip, pkt.dst_port)] {
+            if pkt.ip_ver == 0 {
+                field(l);
+                if ipvx {
+                    l.extend_from_slice(UNKNOWN_CC.as_bytes());
+                }
+                field(l);
+                if ipvx {
+                    l.extend_from_slice(UNKNOWN_ORG.as_bytes());
+                }
+                field(l);
+                field(l);
+                continue;
+            }
+            if pkt.ip_ver == 6 {
+                push_ip6(l, ip);
+            } else {
+                push_ip4(l, ip[..4].try_into().expect("4 bytes"));
+            }
+            field(l);
+            l.extend_from_slice(UNKNOWN_CC.as_bytes());
+            field(l);
+            l.extend_from_slice(UNKNOWN_ORG.as_bytes());
+            field(l);
+            if ports {
+                push_u64(l, port as u64);
+            }
+            field(l);
+        }
+        if pkt.ip_ver != 0 || ipvx {
+            push_u64(l, pkt.l4_proto as u64);
+        }
+        field(l);
+    }
+}
+
 impl Plugin for BasicFlow {
     fn init(i: &mut Init<'_>) -> Result<Self> {
         use Scalar::*;
@@ -255,12 +389,23 @@ impl Plugin for BasicFlow {
         i.declare_column(Column::new("l4Proto", "Layer 4 protocol", U8))?;
 
         let reltime = i.core_setting_int("RELTIME").unwrap_or(0) != 0;
+        let packet_mode = i.packet_mode();
+        if packet_mode {
+            for c in [
+                "flowStat", "time", "pktIAT", "pktTrip", "flowDuration", "numHdrs", "hdrDesc", "vlanID", "srcMac", "dstMac",
+                "ethType", "srcIP", "srcIPCC", "srcIPOrg", "srcPort", "dstIP", "dstIPCC", "dstIPOrg", "dstPort", "l4Proto",
+            ] {
+                i.declare_packet_column(c)?;
+            }
+        }
         Ok(BasicFlow {
             flows: PerFlow::for_host(i),
             descs: Interner::default(),
             sensor_id: i.run().raw().sensor_id,
             reltime,
             start_ns: None,
+            packet_mode,
+            line: Vec::with_capacity(256),
         })
     }
 
@@ -269,6 +414,7 @@ impl Plugin for BasicFlow {
             return Ok(());
         };
         *st = FlowState::default();
+        st.prev = pkt.ts;
         if BFO_VLAN != 0 {
             let ids = pkt.vlan_ids();
             let n = ids.len().min(MAX_VLAN);
@@ -280,7 +426,14 @@ impl Plugin for BasicFlow {
 
     fn on_layer2(&mut self, host: &Host, pkt: &Packet<'_>, f: Option<FlowIndex>) -> Result<()> {
         match f {
-            Some(f) => self.update(host, pkt, f),
+            Some(f) => {
+                // (The packet line shows the flow status before this plugin's own bits.)
+                let status = host.flow(f).map_or(0, |x| x.status);
+                self.update(host, pkt, f);
+                if self.packet_mode {
+                    self.packet_columns(host, pkt, f, status);
+                }
+            }
             None => {
                 if self.reltime && self.start_ns.is_none() {
                     self.start_ns = Some(ns(pkt.ts));
@@ -291,7 +444,11 @@ impl Plugin for BasicFlow {
     }
 
     fn on_layer4(&mut self, host: &Host, pkt: &Packet<'_>, f: FlowIndex) -> Result<()> {
+        let status = if self.packet_mode { host.flow(f).map_or(0, |x| x.status) } else { 0 };
         self.update(host, pkt, f);
+        if self.packet_mode {
+            self.packet_columns(host, pkt, f, status);
+        }
         Ok(())
     }
 
