@@ -784,9 +784,66 @@ pub fn compare_bytes<R1: Read, R2: Read>(
     }
 }
 
+/// protoStats' protocols.txt compared as [`compare_bytes`] does, but with the description
+/// column (what follows the third tab of a row; `#` lines are kept whole) left out: the
+/// descriptions come from name tables (ethertypes, IP protocols, ports) that may differ from the
+/// original's.
+pub fn compare_without_descriptions<R1: Read, R2: Read>(
+    reference: R1,
+    ours: R2,
+) -> Result<Option<(u64, String, String)>> {
+    fn masked<R: Read>(r: R) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut r = std::io::BufReader::new(r);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            if r.read_until(b'\n', &mut line)? == 0 {
+                return Ok(out);
+            }
+            let third_tab = (!line.starts_with(b"#"))
+                .then(|| line.iter().enumerate().filter(|(_, c)| **c == b'\t').nth(2))
+                .flatten();
+            match third_tab {
+                Some((i, _)) => {
+                    out.extend_from_slice(&line[..=i]);
+                    if line.ends_with(b"\n") {
+                        out.push(b'\n');
+                    }
+                }
+                None => out.extend_from_slice(&line),
+            }
+        }
+    }
+    compare_bytes(&masked(reference)?[..], &masked(ours)?[..])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn protocols_without_descriptions() {
+        let a = "# Total packets: 2\n# L4 Protocol\tPackets\tBytes\tDescription\n  6\t2 [100.00%]\t9 [100.00%]\tTransmission Control Protocol (TCP)\n";
+        let b = "# Total packets: 2\n# L4 Protocol\tPackets\tBytes\tDescription\n  6\t2 [100.00%]\t9 [100.00%]\t-\n";
+        assert_eq!(
+            compare_without_descriptions(a.as_bytes(), b.as_bytes()).unwrap(),
+            None
+        );
+        let c = "# Total packets: 2\n# L4 Protocol\tPackets\tBytes\tDescription\n  6\t2 [100.00%]\t8 [100.00%]\t-\n";
+        assert_eq!(
+            compare_without_descriptions(a.as_bytes(), c.as_bytes())
+                .unwrap()
+                .map(|d| d.0),
+            Some(3)
+        );
+        let d = "# Total packets: 3\n# L4 Protocol\tPackets\tBytes\tDescription\n  6\t2 [100.00%]\t9 [100.00%]\t-\n";
+        assert!(
+            compare_without_descriptions(a.as_bytes(), d.as_bytes())
+                .unwrap()
+                .is_some()
+        );
+    }
 
     const HDR: &str = "%dir\tflowInd\tsrcIP\tsrcIPCC\tdstPort\n";
 

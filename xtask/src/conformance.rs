@@ -1,6 +1,7 @@
 //! `cargo xtask conformance`: runs t2 over every capture of the reference INDEX.tsv and compares
 //! flows.txt (cell by cell), the end report (line by line, run-dependent lines masked), error
-//! messages, and protocols.txt / icmpStats.txt (bytes) with the original T2's outputs.
+//! messages, and protocols.txt / icmpStats.txt (bytes; protocols.txt also with its description
+//! column left out) with the original T2's outputs.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File};
@@ -18,6 +19,9 @@ use crate::compare::{self, CaptureExclusions, GEO_COLUMNS, LogDiff, TableDiff};
 
 /// Byte-compared side files (compared when the reference has them for a capture).
 const SIDE_FILES: [&str; 2] = ["protocols.txt", "icmpStats.txt"];
+/// protocols.txt compared with its description column left out (the descriptions come from
+/// name tables; see `compare::compare_without_descriptions`), reported as a side file of its own.
+const PROTOCOLS_NO_DESC: &str = "protocols.txt (descriptions left out)";
 
 pub const HELP: &str = "\
 cargo xtask conformance [OPTIONS]
@@ -553,6 +557,21 @@ fn process(ctx: &Ctx, e: &IndexEntry) -> Result<CaptureResult> {
                     },
                 }
             };
+            if kind == "protocols.txt" {
+                let masked = match &st {
+                    FileStatus::Differs(..) => {
+                        match compare::compare_without_descriptions(
+                            File::open(&rf)?,
+                            File::open(our_file(&prefix, kind))?,
+                        )? {
+                            None => FileStatus::Identical,
+                            Some((n, a, b)) => FileStatus::Differs(n, a, b),
+                        }
+                    }
+                    other => other.clone(),
+                };
+                r.files.push((PROTOCOLS_NO_DESC, masked));
+            }
             r.files.push((kind, st));
         }
         // packets.txt (packet mode, a separate -s run like the reference's)
@@ -1151,7 +1170,7 @@ fn build_report(
         pct(logs_same, logs_cmp)
     ));
     let mut frows = Vec::new();
-    for kind in SIDE_FILES {
+    for kind in SIDE_FILES.into_iter().chain([PROTOCOLS_NO_DESC]) {
         let (mut same, mut diff, mut miss, mut skip) = (0u64, 0u64, 0u64, 0u64);
         let mut ex = String::new();
         for r in results {
@@ -1699,7 +1718,7 @@ pub fn run(opts: Opts) -> Result<i32> {
          - plugins: {}\n- reference: `{ref_rel}`\n- captures: {}{}\n- run: `t2 -p PLUGINDIR -r REL -w OUT/REL -l` from `../shared/pcaps`, {} job(s), timeout {} s\n\
          - compared: flows.txt cell by cell (row position, column name), excluding {} and the \
          (capture, column) pairs of NONDETERMINISTIC.tsv; log.txt line by line with run-dependent \
-         lines masked; error messages; protocols.txt/icmpStats.txt bytes where the reference has them\n\
+         lines masked; error messages; protocols.txt/icmpStats.txt bytes where the reference has them (protocols.txt also with its description column left out)\n\
          - wall time: {:.0} s\n",
         opts.plugins.join(", "),
         results.len(),
