@@ -33,6 +33,8 @@ Options:
   --plugins LIST        comma list of plugins, or `default` (T2's 10). Default: basicFlow,txtSink
   --reference DIR       reference folder (default: ../shared/conformance-basicflow for
                         basicFlow+txtSink, ../shared/conformance otherwise)
+  --except-labels       leave out the label and name columns the reference databases fill
+                        (srcMacLbl_dstMacLbl, srcMacLbl, dstMacLbl, dstPortClass)
   --columns-of LIST     columns-of mode, judging only the columns of these plugins (and the
                         core's dir/flowInd). Automatic (with every plugin run) when the reference
                         is ../shared/conformance and --plugins is not T2's full default set: a
@@ -84,6 +86,9 @@ pub struct Opts {
     pub plugin_dir: Option<PathBuf>,
     /// `--columns-of`: plugins whose columns are judged (columns-of mode).
     pub columns_of: Option<Vec<String>>,
+    /// `--except-labels`: leave out the name and label columns the databases issue fills
+    /// (MAC manufacturer labels, port service names).
+    pub except_labels: bool,
 }
 
 impl Default for Opts {
@@ -106,6 +111,7 @@ impl Default for Opts {
             t2: None,
             plugin_dir: None,
             columns_of: None,
+            except_labels: false,
         }
     }
 }
@@ -158,6 +164,7 @@ pub fn parse_args(args: &[String]) -> Result<Option<Opts>> {
             "--self-test" => o.self_test = true,
             "--t2" => o.t2 = Some(PathBuf::from(val()?)),
             "--plugin-dir" => o.plugin_dir = Some(PathBuf::from(val()?)),
+            "--except-labels" => o.except_labels = true,
             "--columns-of" => {
                 let l = common::parse_plugin_list(&val()?);
                 if l.is_empty() {
@@ -300,6 +307,7 @@ struct Ctx<'a> {
     packets: bool,
     keep: bool,
     columns_of: Option<ColumnsOf>,
+    except_labels: bool,
 }
 
 fn ref_file(ctx: &Ctx, rel: &str, kind: &str) -> PathBuf {
@@ -400,12 +408,17 @@ fn cleanup(prefix: &Path) {
     }
 }
 
+/// Name and label columns filled from the reference databases (`--except-labels`).
+pub const LABEL_COLUMNS: [&str; 4] = ["srcMacLbl_dstMacLbl", "srcMacLbl", "dstMacLbl", "dstPortClass"];
+
 fn excluded_cols<'a>(
     ex: Option<&'a CaptureExclusions>,
     packets: bool,
+    except_labels: bool,
 ) -> impl Fn(&str) -> bool + 'a {
     move |c: &str| {
         GEO_COLUMNS.contains(&c)
+            || (except_labels && LABEL_COLUMNS.contains(&c))
             || ex.is_some_and(|x| {
                 if packets {
                     x.packets_cols.contains(c)
@@ -484,7 +497,7 @@ fn process(ctx: &Ctx, e: &IndexEntry) -> Result<CaptureResult> {
     } else {
         // flows.txt
         let of = our_file(&prefix, "flows.txt");
-        let base_excl = excluded_cols(ex, false);
+        let base_excl = excluded_cols(ex, false, ctx.except_labels);
         let excl =
             |c: &str| base_excl(c) || ctx.columns_of.as_ref().is_some_and(|m| !m.compares(c));
         if of.is_file() {
@@ -585,7 +598,7 @@ fn process(ctx: &Ctx, e: &IndexEntry) -> Result<CaptureResult> {
             } else if !op.is_file() {
                 Err("no packets.txt".into())
             } else {
-                let excl = excluded_cols(ex, true);
+                let excl = excluded_cols(ex, true, ctx.except_labels);
                 Ok(compare_tables(&rp, &op, &excl, ctx.show)?)
             });
         }
@@ -1644,6 +1657,7 @@ pub fn run(opts: Opts) -> Result<i32> {
         packets: opts.packets,
         keep: opts.keep,
         columns_of: columns_of.clone(),
+        except_labels: opts.except_labels,
     };
     eprintln!(
         "conformance: {} capture(s), plugins {}, reference {}, {} job(s){}",
@@ -1870,7 +1884,7 @@ mod tests {
         cells[5] = format!("{}9", cells[5]); // duration
         lines[100] = cells.join("\t");
         let mutated = lines.join("\n") + "\n";
-        let excl = excluded_cols(None, false);
+        let excl = excluded_cols(None, false, false);
         let d = compare::compare_table(text.as_bytes(), mutated.as_bytes(), &excl, 5).unwrap();
         assert!(!d.identical());
         assert_eq!(d.differing_cells(), 1);
@@ -1978,7 +1992,7 @@ mod tests {
                 + "\n"
         };
         let ours = cut(&text);
-        let excl = excluded_cols(None, false);
+        let excl = excluded_cols(None, false, false);
         let d = compare::compare_table(text.as_bytes(), ours.as_bytes(), &excl, 3).unwrap();
         assert!(!d.identical() && d.identical_on_ours());
         assert!(compare::plugin_columns_identical(&d, "basicStats"));
