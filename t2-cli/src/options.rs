@@ -82,7 +82,7 @@ const SPECS: &[Spec] = &[
     spec('W', Some("output-regex"), true),
     spec('b', None, true),
     spec('c', None, true),
-    later('e', None, true, "flow index extraction for pcapd"),
+    spec('e', None, true),
     spec('f', None, true),
     spec('F', None, true),
     spec('p', None, true),
@@ -568,6 +568,16 @@ pub fn build_config(raw: &RawArgs, argv: &[OsString], env: &Env) -> Result<Plan>
         // `-w -` forces the report into PREFIX_log.txt (stdout carries the flows).
         log_to_file: flows_to_stdout || last('l').is_some(),
         packet_mode: last('s').is_some(),
+        extract_list: match last('e') {
+            Some(o) => {
+                let p = PathBuf::from(o.value.clone().unwrap_or_default());
+                if !p.is_file() {
+                    bail!("Option '-e': the flow index list '{}' is not a readable file", p.display());
+                }
+                Some(p)
+            }
+            None => None,
+        },
         plugin_dir,
         plugin_list,
         hash_factor,

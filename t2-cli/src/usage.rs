@@ -52,8 +52,9 @@ Optional arguments:
     -p PATH      Load the plugins from PATH instead of ~/.tranalyzer/plugins
     -b FILE      Load only the plugins listed in FILE instead of those in
                  PATH/plugins.txt (all plugins if that does not exist)
-    -e FILE      Write the packets of the flow indexes listed in FILE to a
-                 pcap file (not supported yet)
+    -e FILE      Write the packets of the flow indexes listed in FILE to
+                 PREFIX_pcapd.pcap (needs the pcapd plugin; FILE: one flowInd per
+                 line, or a flow file / tawk selection with its header)
     -f FACTOR    Multiply the size of the flow table by FACTOR (integer >= 1)
     -x ID        Sensor ID (default: 666)
     -c CPU       Run on CPU number CPU (1 is the first); 0 pins to the CPU

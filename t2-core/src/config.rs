@@ -106,6 +106,8 @@ pub struct Config {
     pub log_to_file: bool,
     /// `-s`: packet mode (`PREFIX_packets.txt`).
     pub packet_mode: bool,
+    /// `-e FILE`: flow indices whose packets the pcapd plugin extracts.
+    pub extract_list: Option<PathBuf>,
     /// `-p`: plugin folder.
     pub plugin_dir: PathBuf,
     /// `-b`: plugin whitelist file (default `<plugin_dir>/plugins.txt` if it exists).

@@ -208,3 +208,44 @@ fn packet_mode_writes_the_original_packet_columns() {
     }
     assert!(compared >= 3);
 }
+
+/// `-e`: the packets of the listed flows (a flow-file selection, as `tawk` writes it) go to
+/// PREFIX_pcapd.pcap; running t2 on that file gives back exactly those flows, as the original
+/// reported them (timestamps, durations, header descriptions, addresses), renumbered.
+#[test]
+fn flow_extraction_writes_the_listed_flows_packets() {
+    let plugins = TempDir::new("e2e-pcapd");
+    install(plugins.path(), &["basicFlow", "pcapd", "txtSink"]);
+    let out = TempDir::new("e2e-pcapd-out");
+    let testdata = root().join("testdata");
+    let golden = testdata.join("golden/gre-sample.basicflow.flows.txt");
+    let text = std::fs::read_to_string(&golden).unwrap();
+    // A selection of flows 1 and 3, header included (like `tawk 'flow("1;3")' f_flows.txt`).
+    let sel: Vec<&str> = text.lines().filter(|l| l.starts_with('%') || matches!(l.split('\t').nth(1), Some("1") | Some("3"))).collect();
+    assert_eq!(sel.len(), 5);
+    let list = out.path().join("sel.txt");
+    std::fs::write(&list, sel.join("\n") + "\n").unwrap();
+    let prefix = out.path().join("gre");
+    let p = plugins.path().to_str().unwrap();
+    let o = run_t2(&testdata, &["-p", p, "-r", "gre-sample.pcap", "-w", prefix.to_str().unwrap(), "-l", "-e", list.to_str().unwrap()], LIMIT);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let log = strip_ansi(&std::fs::read_to_string(format!("{}_log.txt", prefix.display())).unwrap());
+    assert!(log.contains("pcapd: ") && log.contains(" flows written to "), "{log}");
+    let pcap = format!("{}_pcapd.pcap", prefix.display());
+    let again = out.path().join("again");
+    let o = run_t2(out.path(), &["-p", p, "-r", &pcap, "-w", again.to_str().unwrap(), "-l"], LIMIT);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (h, rows) = read_flows(Path::new(&format!("{}_flows.txt", again.display())));
+    let (gh, grows) = read_flows(&golden);
+    assert_eq!(h, gh);
+    let expected: Vec<&Vec<String>> = grows.iter().filter(|r| r[1] == "1" || r[1] == "3").collect();
+    assert_eq!(rows.len(), expected.len());
+    let ind = h.iter().position(|c| c == "flowInd").unwrap();
+    for (r, e) in rows.iter().zip(expected) {
+        for (i, name) in h.iter().enumerate() {
+            if i != ind && !GEO_COLUMNS.contains(&name.as_str()) {
+                assert_eq!(r[i], e[i], "column {name}");
+            }
+        }
+    }
+}

@@ -249,12 +249,16 @@ fn unsupported_options_are_refused() {
         err(&["-r", "a", "-M", "1"]),
         "Option '-M' (monitoring interval) is not supported yet"
     );
-    assert_eq!(
-        err(&["-r", "a", "-e", "f"]),
-        "Option '-e' (flow index extraction for pcapd) is not supported yet"
-    );
     // Even before the input check.
     assert_eq!(err(&["-m"]), "Option '-m' (monitoring file) is not supported yet");
+}
+
+#[test]
+fn extraction_list_must_exist() {
+    assert_eq!(
+        err(&["-r", "a", "-e", "/nonexistent/list.txt"]),
+        "Option '-e': the flow index list '/nonexistent/list.txt' is not a readable file"
+    );
 }
 
 #[test]

@@ -133,6 +133,9 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
                 config.plugin_dir.display()
             )));
         }
+        if config.extract_list.is_some() && !host.plugins.iter().any(|p| p.name == "pcapd") {
+            log.wrn("-e: no pcapd plugin is loaded, no packet is extracted (install it with 't2build pcapd')");
+        }
         log.plain("Active plugins:");
         for (i, p) in host.plugins.iter().enumerate() {
             log.plain(&format!("    {:02}: {}, {}", i + 1, p.name, p.version));
@@ -916,6 +919,8 @@ fn core_config_entries(config: &Config) -> Vec<(String, String)> {
         ("FLOW_TIMEOUT".into(), c.flow_timeout.to_string()),
         ("RELTIME".into(), (c.reltime as u8).to_string()),
         ("T2_SENSORID".into(), config.sensor_id.to_string()),
+        // `-e FILE` for the pcapd plugin (empty: no extraction).
+        ("PCAPD_FINDEX_FILE".into(), config.extract_list.as_ref().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()),
     ]
 }
 
