@@ -11,7 +11,10 @@ use anyhow::{Result, anyhow, bail};
 use t2_core::config::CoreSettings;
 
 /// The names this module reads.
-pub const NAMES: [&str; 16] = [
+pub const NAMES: [&str; 19] = [
+    "MACHINE_REPORT",
+    "DIFF_REPORT",
+    "MONINTTMPCP",
     "IPV6_ACTIVATE",
     "ETH_ACTIVATE",
     "RELTIME",
@@ -72,6 +75,9 @@ pub fn apply(core: &mut CoreSettings, vars: &[(String, String)]) -> Result<()> {
             },
             "RELTIME" => core.reltime = bool01(name, value)?,
             "ALARM_MODE" => core.alarm_mode = bool01(name, value)?,
+            "MACHINE_REPORT" => core.machine_report = bool01(name, value)?,
+            "DIFF_REPORT" => core.diff_report = bool01(name, value)?,
+            "MONINTTMPCP" => core.monint_pcap_time = bool01(name, value)?,
             "FORCE_MODE" => core.force_mode = bool01(name, value)?,
             "FDURLIMIT" => match v.parse::<u32>() {
                 Ok(n) => core.fdurlimit = n,

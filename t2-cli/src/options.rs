@@ -56,6 +56,7 @@ const fn spec(short: char, long: Option<&'static str>, takes_arg: bool) -> Spec 
     }
 }
 
+#[allow(dead_code)] // every option is implemented today; kept for options declared ahead of their work
 const fn later(
     short: char,
     long: Option<&'static str>,
@@ -76,7 +77,7 @@ const SPECS: &[Spec] = &[
     spec('r', Some("pcap"), true),
     spec('R', Some("pcap-list"), true),
     spec('l', Some("logfile"), false),
-    later('m', Some("monfile"), false, "monitoring file"),
+    spec('m', Some("monfile"), false),
     spec('s', Some("packets"), false),
     spec('w', Some("output-prefix"), true),
     spec('W', Some("output-regex"), true),
@@ -90,7 +91,7 @@ const SPECS: &[Spec] = &[
     spec('S', None, true),
     spec('B', None, true),
     spec('P', None, true),
-    later('M', None, true, "monitoring interval"),
+    spec('M', None, true),
     spec('V', Some("version"), false),
     spec('h', Some("help"), false),
     spec('?', None, false),
@@ -568,6 +569,18 @@ pub fn build_config(raw: &RawArgs, argv: &[OsString], env: &Env) -> Result<Plan>
         // `-w -` forces the report into PREFIX_log.txt (stdout carries the flows).
         log_to_file: flows_to_stdout || last('l').is_some(),
         packet_mode: last('s').is_some(),
+        // `-w -` forces -m as the original does (stdout carries the flows).
+        monitor_file: last('m').is_some() || flows_to_stdout,
+        monitor_interval: match last('M') {
+            Some(o) => {
+                let v = o.value.clone().unwrap_or_default();
+                match v.to_string_lossy().trim().parse::<f64>() {
+                    Ok(x) if x.is_finite() && x > 0.0 => Some(x),
+                    _ => bail!("Option '-M' requires a monitoring interval in seconds > 0 (got '{}')", v.to_string_lossy()),
+                }
+            }
+            None => None,
+        },
         extract_list: match last('e') {
             Some(o) => {
                 let p = PathBuf::from(o.value.clone().unwrap_or_default());

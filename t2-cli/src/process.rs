@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use anyhow::{Result, bail};
-use t2_core::config::{SIGINT_COUNT, SIGTERM_COUNT};
+use t2_core::config::{SIGINT_COUNT, SIGTERM_COUNT, SIGUSR1_COUNT, SIGUSR2_COUNT};
 
 use crate::options::Env;
 
@@ -23,6 +23,8 @@ extern "C" fn on_signal(sig: libc::c_int) {
     let (count, limit) = match sig {
         libc::SIGINT => (&SIGINT_COUNT, SIGINT_HARD_EXIT),
         libc::SIGTERM => (&SIGTERM_COUNT, SIGTERM_HARD_EXIT),
+        libc::SIGUSR1 => (&SIGUSR1_COUNT, u32::MAX),
+        libc::SIGUSR2 => (&SIGUSR2_COUNT, u32::MAX),
         _ => return,
     };
     if count.fetch_add(1, Ordering::SeqCst) + 1 >= limit {
@@ -35,7 +37,7 @@ extern "C" fn on_signal(sig: libc::c_int) {
 /// pipe or terminal returns `EINTR`, so the capture layer sees the stop request at once instead
 /// of waiting for more input (the engine then flushes every open flow).
 pub fn install_signal_handlers() -> Result<()> {
-    for sig in [libc::SIGINT, libc::SIGTERM] {
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGUSR1, libc::SIGUSR2] {
         // SAFETY: a zeroed sigaction is a valid "no flags, empty mask" value; the handler is an
         // extern "C" fn with the signature sa_handler expects.
         let rc = unsafe {

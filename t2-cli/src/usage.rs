@@ -44,7 +44,6 @@ Output:
                  Write the end report to PREFIX_log.txt instead of stdout
     -m, --monfile
                  Write monitoring reports to PREFIX_monitoring.txt
-                 (not supported yet)
     -s, --packets
                  Packet forensics mode: also write PREFIX_packets.txt
 
@@ -60,7 +59,8 @@ Optional arguments:
     -c CPU       Run on CPU number CPU (1 is the first); 0 pins to the CPU
                  the program starts on
     -P PRIO      Run with nice value PRIO (0 to 20, as root -20 to 20)
-    -M SEC       Monitoring interval in seconds (not supported yet)
+    -M SEC       Monitoring report every SEC seconds (SIGUSR1: one report now,
+                 SIGUSR2: periodic reports on/off)
     -S SNAPLEN   Snap length of live captures (default: 65535)
     -B SIZE      Buffer size of live captures in bytes (default: 33554432)
     -F FILE      Read the BPF filter from FILE ('#' starts a comment)

@@ -65,6 +65,12 @@ pub struct CoreSettings {
     pub spktmd_pcntc: bool,
     pub spktmd_pcnth: bool,
     pub spktmd_pcntl: u8,
+    /// Monitoring: MACHINE_REPORT (one tab-separated line per report), DIFF_REPORT (values
+    /// since the previous report), MONINTTMPCP (the interval runs on packet time, not wall
+    /// time).
+    pub machine_report: bool,
+    pub diff_report: bool,
+    pub monint_pcap_time: bool,
 }
 
 impl Default for CoreSettings {
@@ -86,6 +92,9 @@ impl Default for CoreSettings {
             spktmd_pcntc: true,
             spktmd_pcnth: false,
             spktmd_pcntl: 4,
+            machine_report: false,
+            diff_report: false,
+            monint_pcap_time: false,
         }
     }
 }
@@ -108,6 +117,10 @@ pub struct Config {
     pub packet_mode: bool,
     /// `-e FILE`: flow indices whose packets the pcapd plugin extracts.
     pub extract_list: Option<PathBuf>,
+    /// `-m`: monitoring reports go to `PREFIX_monitoring.txt` (else stdout).
+    pub monitor_file: bool,
+    /// `-M SEC`: periodic monitoring reports every SEC seconds (SIGUSR2 toggles them).
+    pub monitor_interval: Option<f64>,
     /// `-p`: plugin folder.
     pub plugin_dir: PathBuf,
     /// `-b`: plugin whitelist file (default `<plugin_dir>/plugins.txt` if it exists).
@@ -130,6 +143,9 @@ pub struct Config {
 /// packets. Counts only ever increase.
 pub static SIGINT_COUNT: AtomicU32 = AtomicU32::new(0);
 pub static SIGTERM_COUNT: AtomicU32 = AtomicU32::new(0);
+/// SIGUSR1 (a monitoring report now) and SIGUSR2 (periodic reports on/off) counts.
+pub static SIGUSR1_COUNT: AtomicU32 = AtomicU32::new(0);
+pub static SIGUSR2_COUNT: AtomicU32 = AtomicU32::new(0);
 
 /// True once a signal asked the run to stop reading and flush every open flow.
 pub fn stop_requested() -> bool {

@@ -265,3 +265,76 @@ fn packet_mode_payload_columns_follow_the_spktmd_settings() {
         assert_eq!(shown, r[rc]);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Monitoring (spec §1.10): -M/-m with the interval on packet time (reproducible), SIGUSR1.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn machine_monitoring_reports_every_interval_of_packet_time() {
+    let plugins = TempDir::new("modes-mon");
+    install(plugins.path(), &["basicFlow", "txtSink"]);
+    let (flows, log, out) =
+        run_bundled(plugins.path(), &[("MACHINE_REPORT", "1"), ("DIFF_REPORT", "1"), ("MONINTTMPCP", "1")], &["-M", "5", "-m"]);
+    assert!(flows.len() > 1);
+    let text = std::fs::read_to_string(out.path().join("gre_monitoring.txt")).unwrap();
+    let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(lines[0][0], "%repTyp");
+    let col = |n: &str| lines[0].iter().position(|c| *c == n).unwrap();
+    let (pk, t) = (col("numPkts"), col("time"));
+    // The bundled capture lasts 28 s: a report at each 5-s boundary that a packet crosses,
+    // each with the packets since the previous one (DIFF_REPORT), in time order.
+    let reports = &lines[1..];
+    assert!(reports.len() >= 4, "{text}");
+    let times: Vec<f64> = reports.iter().map(|r| r[t].parse().unwrap()).collect();
+    let start: f64 = log
+        .lines()
+        .find_map(|l| l.strip_prefix("Dump start: "))
+        .and_then(|l| l.split(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    // At most one report per 5-s interval since the first packet, none in the first one.
+    let slots: Vec<i64> = times.iter().map(|x| ((x - start) / 5.0).floor() as i64).collect();
+    assert!(slots[0] >= 1 && slots.windows(2).all(|w| w[1] > w[0]), "{times:?}");
+    let total: u64 = reports.iter().map(|r| r[pk].parse::<u64>().unwrap()).sum();
+    let processed: u64 = log.lines().find_map(|l| l.strip_prefix("Number of processed packets: ")).unwrap().trim().parse().unwrap();
+    assert!(total < processed && total >= processed / 2, "{total} of {processed}");
+    assert!(reports.iter().all(|r| r[0] == "USR1MR_D"));
+}
+
+#[test]
+fn sigusr1_prints_a_report_and_the_run_goes_on() {
+    use std::io::Write;
+    let plugins = TempDir::new("modes-usr1");
+    install(plugins.path(), &["basicFlow", "txtSink"]);
+    let out = TempDir::new("modes-usr1-out");
+    let prefix = out.path().join("u");
+    let mut child = std::process::Command::new(&bins().t2)
+        .args(["-p", plugins.path().to_str().unwrap(), "-r", "-", "-w", prefix.to_str().unwrap(), "-m"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let data = std::fs::read(root().join("testdata/gre-sample.pcap")).unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let half = data.len() / 2;
+    stdin.write_all(&data[..half]).unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // SAFETY: plain kill(2) on our child's pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGUSR1) };
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    stdin.write_all(&data[half..]).unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    let text = std::fs::read_to_string(format!("{}_monitoring.txt", prefix.display())).unwrap();
+    assert!(text.starts_with("USR1 A type report: PCAP time: "), "{text}");
+    let n: u64 = text.lines().find_map(|l| l.strip_prefix("Number of processed packets: ")).unwrap().parse().unwrap();
+    assert!(n > 0 && n < 40, "the report came mid-capture: {n}");
+    // The run went on: every flow of the capture is in the flow file.
+    let diffs = diff_flows(&root().join("testdata/golden/gre-sample.basicflow.flows.txt"), Path::new(&format!("{}_flows.txt", prefix.display())));
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}

@@ -240,17 +240,12 @@ fn inputs_are_exclusive_and_mandatory() {
 }
 
 #[test]
-fn unsupported_options_are_refused() {
-    assert_eq!(
-        err(&["-r", "a", "-m"]),
-        "Option '-m' (monitoring file) is not supported yet"
-    );
-    assert_eq!(
-        err(&["-r", "a", "-M", "1"]),
-        "Option '-M' (monitoring interval) is not supported yet"
-    );
-    // Even before the input check.
-    assert_eq!(err(&["-m"]), "Option '-m' (monitoring file) is not supported yet");
+fn monitoring_options() {
+    let c = cfg(&["-r", "a", "-m", "-M", "2.5"]);
+    assert!(c.monitor_file);
+    assert_eq!(c.monitor_interval, Some(2.5));
+    assert!(cfg(&["-r", "a", "-w", "-"]).monitor_file, "-w - forces -m");
+    assert_eq!(err(&["-r", "a", "-M", "0"]), "Option '-M' requires a monitoring interval in seconds > 0 (got '0')");
 }
 
 #[test]

@@ -576,6 +576,21 @@ impl Host {
         text
     }
 
+    /// Collects every plugin's monitoring text for `state` (T2_MON_HEADER: column names,
+    /// T2_MON_VALUES: values, each field preceded by a TAB; T2_MON_REPORT: report lines).
+    pub fn monitoring(&mut self, state: u8) -> String {
+        let mut text = String::new();
+        for p in self.plugins.iter_mut() {
+            if let (Some(f), None) = (p.vt.monitoring, &p.disabled) {
+                let mut w = T2Writer { host: &mut text as *mut String as *mut c_void };
+                // SAFETY: writer valid for the call.
+                let st = unsafe { f(p.instance, state, &mut w) };
+                checked(p, &self.state, "monitoring", st);
+            }
+        }
+        text
+    }
+
     /// Calls every plugin's `finalize` once (also for disabled ones, so they can free).
     pub fn finalize_all(&mut self) {
         for p in self.plugins.iter_mut() {

@@ -11,6 +11,7 @@
 pub mod empty;
 pub mod flow_table;
 pub mod host;
+pub mod monitor;
 pub mod packets;
 pub mod report;
 

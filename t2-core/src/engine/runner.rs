@@ -80,6 +80,8 @@ struct Engine {
     packets: Option<super::packets::PacketWriter>,
     /// The core settings of the run (modes).
     core: crate::config::CoreSettings,
+    /// Monitoring reports (SIGUSR1, -M, -m).
+    monitor: super::monitor::Monitor,
 }
 
 /// Runs T2 on `config`: loads plugins, processes the input, writes every output file and the
@@ -214,6 +216,16 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
         hash_factor: config.hash_factor.max(1),
         packets: None,
         core: core.clone(),
+        monitor: super::monitor::Monitor::new(
+            open_monitor(config)?,
+            super::monitor::MonitorSettings {
+                interval: config.monitor_interval,
+                machine: core.machine_report,
+                diff: core.diff_report,
+                pcap_time: core.monint_pcap_time,
+                sensor_id: config.sensor_id,
+            },
+        ),
     };
     engine.host.alarm_mode = core.alarm_mode;
     if config.packet_mode {
@@ -307,6 +319,9 @@ impl Engine {
         }
         self.counters.last_ts = now;
         self.counters.last_raw = raw.raw_ts;
+        if self.monitor.due(now) {
+            self.monitor_report(now);
+        }
         self.force_terminations();
         self.cycle_timeouts(now);
 
@@ -681,6 +696,41 @@ impl Engine {
         }
     }
 
+    /// One monitoring report of the counters so far.
+    fn monitor_report(&mut self, now: T2Time) {
+        let c = &self.counters;
+        let pk = self.dissector.counters();
+        let snap = super::monitor::Snapshot {
+            flows: c.ipv4_flows + c.ipv6_flows + c.l2_flows,
+            a_flows: self.flows.a_flows,
+            b_flows: self.flows.b_flows,
+            live_flows: self.flows.live() as u64,
+            packets: c.packets,
+            a_packets: c.a_packets,
+            b_packets: c.b_packets,
+            l2_packets: c.l2_packets,
+            ipv4_packets: pk.ipv4_pkts,
+            ipv6_packets: pk.ipv6_pkts,
+            ipvx_packets: pk.ipvx_pkts,
+            bytes: c.bytes,
+            a_bytes: c.a_bytes,
+            b_bytes: c.b_bytes,
+            frag4: pk.frag4,
+            frag6: pk.frag6,
+            alarms: self.host.alarm_total,
+            raw_bytes: c.raw_bytes,
+            global_status: c.global_status,
+        };
+        let (head, values) = if self.core.machine_report {
+            (self.host.monitoring(T2_MON_HEADER), self.host.monitoring(T2_MON_VALUES))
+        } else {
+            (String::new(), self.host.monitoring(T2_MON_REPORT))
+        };
+        if let Some(text) = self.monitor.report(now, &snap, &head, &values) {
+            self.host.state.log.borrow_mut().raw(&text);
+        }
+    }
+
     /// Flows plugins asked to terminate (force mode) go first.
     fn force_terminations(&mut self) {
         if self.host.state.terminate_requests.borrow().is_empty() {
@@ -875,6 +925,17 @@ fn open_log(config: &Config) -> Result<Logger, RunError> {
         Box::new(std::io::BufWriter::new(std::io::stdout()))
     };
     Ok(Logger::new(out, config.core.log_color))
+}
+
+/// Where monitoring reports go: `PREFIX_monitoring.txt` with `-m`, else with the end report.
+fn open_monitor(config: &Config) -> Result<Option<Box<dyn std::io::Write + Send>>, RunError> {
+    if config.monitor_file {
+        let path = format!("{}_monitoring.txt", config.output_prefix.to_string_lossy());
+        let f = std::fs::File::create(&path).map_err(|e| RunError::new(format!("Failed to open file '{path}' for writing: {e}")))?;
+        Ok(Some(Box::new(std::io::BufWriter::new(f))))
+    } else {
+        Ok(None)
+    }
 }
 
 fn read_whitelist(config: &Config) -> Result<Option<Vec<String>>, RunError> {
