@@ -250,10 +250,12 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
     // The packet loop.
     let mut d = Box::<Dissected>::default();
     let mut capture_error = None;
+    let mut progress = Progress::new(cap.input_bytes());
     loop {
         if stop_requested() {
             break;
         }
+        progress.tick(&engine.counters, engine.flows.live());
         let next = {
             let mut log = engine.host.state.log.borrow_mut();
             cap.next_packet(&mut log)
@@ -274,6 +276,7 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
             }
         }
     }
+    progress.finish();
     let processing_done = wall_start.elapsed();
 
     // Flush every remaining flow, least recently seen first.
@@ -925,6 +928,67 @@ fn open_log(config: &Config) -> Result<Logger, RunError> {
         Box::new(std::io::BufWriter::new(std::io::stdout()))
     };
     Ok(Logger::new(out, config.core.log_color))
+}
+
+/// The progress line of long runs on a terminal (stderr): share of the input read, packets/s,
+/// flows in memory and the estimated time left, refreshed every second. Off when stderr is
+/// not a terminal (so scripts and logs never see it).
+struct Progress {
+    on: bool,
+    input: u64,
+    start: Instant,
+    next: Instant,
+    shown: bool,
+    checks: u32,
+}
+
+impl Progress {
+    fn new(input: u64) -> Progress {
+        // SAFETY: isatty on a standard descriptor.
+        let tty = unsafe { libc::isatty(2) } == 1;
+        let now = Instant::now();
+        Progress { on: tty, input, start: now, next: now + std::time::Duration::from_secs(2), shown: false, checks: 0 }
+    }
+
+    /// Called before every packet; looks at the clock every 4096 packets only.
+    #[inline]
+    fn tick(&mut self, c: &CoreCounters, live: u32) {
+        if !self.on {
+            return;
+        }
+        self.checks = self.checks.wrapping_add(1);
+        if self.checks & 4095 != 0 {
+            return;
+        }
+        let now = Instant::now();
+        if now < self.next {
+            return;
+        }
+        self.next = now + std::time::Duration::from_secs(1);
+        let el = now.duration_since(self.start).as_secs_f64().max(1e-9);
+        let done = (c.bytes + 16 * c.packets + 24) as f64;
+        let pct = if self.input > 0 { done / self.input as f64 * 100.0 } else { f64::INFINITY };
+        let pps = c.packets as f64 / el;
+        if pct > 0.0 && pct < 100.0 {
+            let eta = (el * (100.0 - pct) / pct) as u64;
+            eprint!(
+                "\r{pct:5.1}%  {pps:.0} packets/s  {live} flows in memory  ETA {:02}:{:02}:{:02} ",
+                eta / 3600,
+                eta / 60 % 60,
+                eta % 60
+            );
+        } else {
+            // (Input of unknown size: a pipe, or a list whose later files are not counted.)
+            eprint!("\r{} packets  {pps:.0} packets/s  {live} flows in memory ", c.packets);
+        }
+        self.shown = true;
+    }
+
+    fn finish(&mut self) {
+        if self.shown {
+            eprint!("\r{:78}\r", "");
+        }
+    }
 }
 
 /// Where monitoring reports go: `PREFIX_monitoring.txt` with `-m`, else with the end report.
