@@ -11,7 +11,8 @@ use anyhow::{Result, anyhow, bail};
 use t2_core::config::CoreSettings;
 
 /// The names this module reads.
-pub const NAMES: [&str; 19] = [
+pub const NAMES: [&str; 20] = [
+    "PACKETLENGTH",
     "MACHINE_REPORT",
     "DIFF_REPORT",
     "MONINTTMPCP",
@@ -78,6 +79,12 @@ pub fn apply(core: &mut CoreSettings, vars: &[(String, String)]) -> Result<()> {
             "MACHINE_REPORT" => core.machine_report = bool01(name, value)?,
             "DIFF_REPORT" => core.diff_report = bool01(name, value)?,
             "MONINTTMPCP" => core.monint_pcap_time = bool01(name, value)?,
+            "PACKETLENGTH" => match v {
+                "0" | "1" | "2" | "3" => core.packet_length = v.parse().unwrap_or(3),
+                _ => bail!(
+                    "Invalid value '{value}' for environment variable 'PACKETLENGTH': expected 0 (from layer 2), 1 (from layer 3), 2 (from layer 4) or 3 (layer-7 payload)"
+                ),
+            },
             "FORCE_MODE" => core.force_mode = bool01(name, value)?,
             "FDURLIMIT" => match v.parse::<u32>() {
                 Ok(n) => core.fdurlimit = n,

@@ -71,6 +71,9 @@ pub struct CoreSettings {
     pub machine_report: bool,
     pub diff_report: bool,
     pub monint_pcap_time: bool,
+    /// PACKETLENGTH: what a packet's length is for plugins (0 from L2, 1 from L3, 2 from L4,
+    /// 3 the L7 payload).
+    pub packet_length: u8,
 }
 
 impl Default for CoreSettings {
@@ -95,6 +98,7 @@ impl Default for CoreSettings {
             machine_report: false,
             diff_report: false,
             monint_pcap_time: false,
+            packet_length: 3,
         }
     }
 }

@@ -371,3 +371,21 @@ fn the_example_plugins_raise_alarms_and_end_flows() {
     let (forced, _, _o3) = run_bundled(plugins.path(), &[("FORCE_MODE", "1")], &[]);
     assert_eq!(forced.len(), plain.len());
 }
+
+#[test]
+fn packetlength_changes_what_the_byte_columns_count() {
+    let plugins = TempDir::new("modes-plen");
+    install(plugins.path(), &["basicFlow", "basicStats", "txtSink"]);
+    let (l7, _, _o1) = run_bundled(plugins.path(), &[], &[]);
+    let (l3, _, _o2) = run_bundled(plugins.path(), &[("PACKETLENGTH", "1")], &[]);
+    let (l2, _, _o3) = run_bundled(plugins.path(), &[("PACKETLENGTH", "0")], &[]);
+    // The column names follow the setting (spec §4.2), and per flow: L7 payload < IP length
+    // (at least 20 bytes of IP header per packet) < frame length (at least 14 bytes more).
+    let (c7, c3, c2) = (col(&l7, "l7BytesSnt"), col(&l3, "l3BytesSnt"), col(&l2, "l2BytesSnt"));
+    let pk = col(&l7, "pktsSnt");
+    for ((a, b), c) in l7[1..].iter().zip(&l3[1..]).zip(&l2[1..]) {
+        let n: u64 = a[pk].parse().unwrap();
+        let (x7, x3, x2): (u64, u64, u64) = (a[c7].parse().unwrap(), b[c3].parse().unwrap(), c[c2].parse().unwrap());
+        assert!(x3 >= x7 + 20 * n && x2 >= x3 + 14 * n, "{x7} {x3} {x2} for {n} packets");
+    }
+}

@@ -127,11 +127,11 @@ impl Default for FlowState {
 /// an IPv4 packet whose total length is shorter than its headers: the original computes the
 /// layer-7 length as a 16-bit value that wraps (its packet-mode `l7Len` shows e.g. 65528) but
 /// counts 0 for the flow (IPv6 packets count the wrapped value). A wrapped length is
-/// recognised by exceeding the IP length.
+/// recognised by exceeding the IP length (only when the length is the L7 one: PACKETLENGTH=3).
 /// (A workaround: the core's `T2Packet::len` should itself be 0 for such a packet.)
 #[inline]
 pub fn packet_len(pkt: &t2_plugin::abi::T2Packet) -> u32 {
-    if pkt.ip_ver == 4 && pkt.len > pkt.l3_len {
+    if pkt.ip_ver == 4 && pkt.len > pkt.l3_len && pkt.len == pkt.l7_len {
         0
     } else {
         pkt.len

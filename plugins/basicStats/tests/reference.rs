@@ -87,10 +87,16 @@ fn wrapped_ipv4_lengths_count_zero() {
     // tcpdump/ipv4_invalid_length.pcap: total length 19, l7Len 65527: l7BytesSnt 0.
     p.l3_len = 19;
     p.len = 65527;
+    p.l7_len = 65527;
     assert_eq!(packet_len(&p), 0);
+    // With another PACKETLENGTH (the length is not the L7 one) the length counts as it is.
+    p.len = 80;
+    assert_eq!(packet_len(&p), 80);
+    p.len = 65527;
     // tcpdump/tcp_header_heapoverflow.pcap: snapped, but the lengths are consistent: 12296.
     p.l3_len = 12336;
     p.len = 12296;
+    p.l7_len = 12296;
     assert_eq!(packet_len(&p), 12296);
     // IPv6 counts the wrapped value (tcpdump/ipv6_invalid_length.pcap: 65527).
     p.ip_ver = 6;

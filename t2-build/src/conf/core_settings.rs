@@ -91,7 +91,6 @@ pub const NOT_IMPLEMENTED: &[&str] = &[
     "T2_PRI_HDRDESC",
     "T2_HDRDESC_AGGR",
     "T2_HDRDESC_LEN",
-    "PACKETLENGTH",
     "FRGIPPKTLENVIEW",
     "NOLAYER2",
     "NOL2_L3HDROFFSET",

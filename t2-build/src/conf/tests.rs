@@ -337,7 +337,7 @@ fn core_settings_file_and_ip_options() {
     assert_eq!(fs::read_to_string(fx.core_file()).unwrap(), before);
     let e = fx.run(&["--t2", "-D", "VERBOSE=0"]).unwrap_err();
     assert!(
-        e == "'VERBOSE' is a setting of T2's core that t2rs does not implement yet (implemented: IPV6_ACTIVATE, ETH_ACTIVATE, RELTIME, FLOW_TIMEOUT, HASHCHAINTABLE_BASE_SIZE, HASH_AUTOPILOT, T2_LOG_COLOR, ALARM_MODE, FORCE_MODE, FDURLIMIT, FDLSFINDEX, MULTIPKTSUP, SPKTMD_PKTNO, SPKTMD_PCNTC, SPKTMD_PCNTH, SPKTMD_PCNTL, MACHINE_REPORT, DIFF_REPORT, MONINTTMPCP)",
+        e == "'VERBOSE' is a setting of T2's core that t2rs does not implement yet (implemented: IPV6_ACTIVATE, ETH_ACTIVATE, RELTIME, FLOW_TIMEOUT, HASHCHAINTABLE_BASE_SIZE, HASH_AUTOPILOT, T2_LOG_COLOR, ALARM_MODE, FORCE_MODE, FDURLIMIT, FDLSFINDEX, MULTIPKTSUP, SPKTMD_PKTNO, SPKTMD_PCNTC, SPKTMD_PCNTH, SPKTMD_PCNTL, MACHINE_REPORT, DIFF_REPORT, MONINTTMPCP, PACKETLENGTH)",
         "{e}"
     );
     let e = fx.run(&["t2", "-D", "FLOW_TIMEOUT=0"]).unwrap_err();

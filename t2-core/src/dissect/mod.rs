@@ -54,6 +54,9 @@ pub struct DissectConfig {
     pub eth_activate: u8,
     /// Maximum number of IPv6 extension headers walked (`MAXHDRCNT`).
     pub max_hdr_cnt: u8,
+    /// What `T2Packet::len` measures (`PACKETLENGTH`): 0 the frame on the wire (from the layer-2
+    /// header), 1 from the IP header (the IP length), 2 from the L4 header, 3 the L7 payload.
+    pub packet_length: u8,
 }
 
 impl Default for DissectConfig {
@@ -62,6 +65,7 @@ impl Default for DissectConfig {
             ipv6_activate: 2,
             eth_activate: 1,
             max_hdr_cnt: 5,
+            packet_length: 3,
         }
     }
 }
@@ -1925,7 +1929,12 @@ impl Dissector {
             } else {
                 fs::L2_IPV4
             };
-            a.len = a.l7_len;
+            a.len = match self.cfg.packet_length {
+                0 => st.wirelen,
+                1 => st.l3_len,
+                2 => (st.l3_len as i64 - l4_rel as i64) as u16 as u32,
+                _ => a.l7_len,
+            };
             a.l2_off = st.mac_off;
             // Padding: bytes captured after the IP packet in a minimum-size frame.
             // (T2 measures it against the wire length, not the captured length.)
@@ -1978,7 +1987,7 @@ impl Dissector {
             // (From the layer-2 payload even when it starts past the captured bytes: T2's
             // length wraps, e.g. 65510 for a 26-byte header on a 262144-byte frame.)
             a.l7_len = (st.wirelen as i64 - st.l2_payload_off as i64) as u16 as u32;
-            a.len = a.l7_len;
+            a.len = if self.cfg.packet_length == 0 { st.wirelen } else { a.l7_len };
             a.l2_off = off as u32;
             a.l7_off = off as u32;
             if st.ipvx && st.ip_count > 0 {

@@ -205,7 +205,12 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
     let mut engine = Engine {
         host,
         flows,
-        dissector: Dissector::new(DissectConfig { ipv6_activate: core.ipv6_activate, eth_activate: core.eth_activate, ..DissectConfig::default() }),
+        dissector: Dissector::new(DissectConfig {
+            ipv6_activate: core.ipv6_activate,
+            eth_activate: core.eth_activate,
+            packet_length: core.packet_length,
+            ..DissectConfig::default()
+        }),
         counters: CoreCounters::default(),
         record: Vec::with_capacity(4096),
         eth_activate: core.eth_activate,
@@ -1043,6 +1048,7 @@ fn core_config_entries(config: &Config) -> Vec<(String, String)> {
         ("ETH_ACTIVATE".into(), c.eth_activate.to_string()),
         ("FLOW_TIMEOUT".into(), c.flow_timeout.to_string()),
         ("RELTIME".into(), (c.reltime as u8).to_string()),
+        ("PACKETLENGTH".into(), c.packet_length.to_string()),
         ("T2_SENSORID".into(), config.sensor_id.to_string()),
         // `-e FILE` for the pcapd plugin (empty: no extraction).
         ("PCAPD_FINDEX_FILE".into(), config.extract_list.as_ref().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()),
