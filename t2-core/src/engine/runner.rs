@@ -340,6 +340,15 @@ impl Engine {
         if raw.data.is_empty() {
             let n = c.packets;
             self.host.state.log.borrow_mut().wrn(&format!("No data available for packet {n}"));
+            // Plugins still see that the packet exists (no bytes, no flow): their packet
+            // totals count it, as the original's counters do.
+            d.reset();
+            d.abi.linktype = raw.linktype;
+            d.abi.wirelen = raw.wirelen;
+            d.abi.ts = now;
+            d.abi.pkt_no = n;
+            d.bind(raw.data);
+            self.host.on_layer2(&d.abi, T2_FLOW_NONE);
             return;
         }
 
