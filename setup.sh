@@ -10,6 +10,7 @@ cd "$(dirname "$0")"
 need=()
 [ -e /usr/include/pcap/pcap.h ] || need+=(libpcap-dev)
 command -v gawk >/dev/null 2>&1 || need+=(gawk)
+for p in ieee-data libwireshark-data netbase; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done  # name tables (docs/databases.md)
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -21,6 +21,9 @@ pub enum Mode {
     List,
     /// `-R`: rebuild the core and every installed plugin.
     Rebuild,
+    /// `--data`: regenerate the name tables (MAC manufacturers, ports, protocols, ethertypes)
+    /// in the plugin folder.
+    Data,
     /// `-h`.
     Help,
 }
@@ -73,6 +76,10 @@ Actions (instead of building):
     -e              Empty the plugin folder and exit (asks first, see -y)
     -l              List the plugins installed in the plugin folder
     -R              Rebuild tranalyzer2 and every plugin installed in the plugin folder
+    --data          Regenerate the name tables in the plugin folder (macRecorder_oui.txt,
+                    portmap.txt, proto.txt, ethertypes.txt) from the system's packages
+                    ieee-data, libwireshark-data and netbase (see docs/databases.md);
+                    building macRecorder, portClassifier or protoStats installs its tables
 
 Options:
     -p DIR          Plugin folder (default: ~/.tranalyzer/plugins)
@@ -130,6 +137,9 @@ pub fn parse(args: &[OsString]) -> Result<Options> {
                 "help" => {
                     set_mode(&mut o, Mode::Help, "-h");
                     return Ok(o);
+                }
+                "data" => {
+                    set_mode(&mut o, Mode::Data, "--data");
                 }
                 "bin-dir" => {
                     let v = match inline {
@@ -213,7 +223,7 @@ pub fn parse(args: &[OsString]) -> Result<Options> {
         Mode::Unload if o.names.is_empty() => {
             bail!("option '-u' requires plugin names (t2build -u NAME...)")
         }
-        Mode::Empty | Mode::List | Mode::Rebuild if !o.names.is_empty() => {
+        Mode::Empty | Mode::List | Mode::Rebuild | Mode::Data if !o.names.is_empty() => {
             bail!(
                 "option '{}' takes no plugin names (got '{}')",
                 actions[0],
@@ -260,6 +270,11 @@ mod tests {
         assert_eq!(p(&["-ey"]).unwrap(), o);
         assert_eq!(p(&["-l"]).unwrap().mode, Mode::List);
         assert_eq!(p(&["-R"]).unwrap().mode, Mode::Rebuild);
+        assert_eq!(p(&["--data", "-p", "/d"]).unwrap().mode, Mode::Data);
+        assert_eq!(
+            err(&["--data", "-l"]),
+            "options --data, -l can only be used exclusively"
+        );
         let o = p(&["-u", "icmpDecode", "connStat"]).unwrap();
         assert_eq!((o.mode, o.names.len()), (Mode::Unload, 2));
         assert_eq!(p(&["-h", "-zzz"]).unwrap().mode, Mode::Help);
@@ -299,6 +314,7 @@ mod tests {
             "-e ",
             "-l ",
             "-R ",
+            "--data",
             "-p DIR",
             "--bin-dir DIR",
             "-y ",

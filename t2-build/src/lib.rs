@@ -10,6 +10,7 @@
 pub mod cargo;
 pub mod cli;
 pub mod conf;
+pub mod data;
 pub mod folder;
 pub mod manifest;
 pub mod template;
@@ -73,6 +74,104 @@ mod tool_install_tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+}
+
+#[cfg(test)]
+mod data_install_tests {
+    use super::*;
+    use crate::testutil::TempDir;
+
+    /// Writes a fake `lib<name>.so`.
+    struct Fake(TempDir);
+
+    impl Builder for Fake {
+        fn build_plugin(&mut self, _tree: &SourceTree, p: &tree::Plugin) -> Result<PathBuf> {
+            let so = self.0.path().join(format!("lib{}.so", p.lib_name));
+            std::fs::write(&so, &p.name)?;
+            Ok(so)
+        }
+        fn build_external(&mut self, p: &tree::Plugin) -> Result<PathBuf> {
+            bail!("unexpected external plugin {}", p.name)
+        }
+        fn build_core(&mut self, _tree: &SourceTree) -> Result<Vec<(String, PathBuf)>> {
+            bail!("unexpected core build")
+        }
+    }
+
+    /// Installing macRecorder and protoStats writes (or, without the packages, reports) the
+    /// name tables each reads, portmap.txt once per plugin; basicFlow gets none.
+    #[test]
+    fn plugins_with_name_tables_get_them() {
+        let src = TempDir::new();
+        std::fs::write(src.path().join("Cargo.toml"), "[workspace]\n").unwrap();
+        for (name, num) in [("macRecorder", 110), ("protoStats", 1), ("basicFlow", 100)] {
+            let d = src.path().join("plugins").join(name);
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(
+                d.join("t2plugin.toml"),
+                format!("[plugin]\nname = \"{name}\"\nnumber = {num}\nversion = \"0.9.3\"\n"),
+            )
+            .unwrap();
+            std::fs::write(
+                d.join("Cargo.toml"),
+                format!("[package]\nname = \"{name}\"\n"),
+            )
+            .unwrap();
+        }
+        let (plugins, home) = (TempDir::new(), TempDir::new());
+        let names: Vec<OsString> = [
+            "-p",
+            &plugins.path().display().to_string(),
+            "macRecorder",
+            "protoStats",
+            "basicFlow",
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect();
+        let opts = cli::parse(&names).unwrap();
+        let mut out = Vec::new();
+        let root = src.path().to_path_buf();
+        let ok = run(
+            &opts,
+            Some(home.path()),
+            &mut || SourceTree::open(&root),
+            &mut Fake(TempDir::new()),
+            &mut out,
+            &mut io::Cursor::new(Vec::new()),
+            false,
+        )
+        .unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(ok, "{out}");
+        let reported = |file: &str| {
+            out.lines()
+                .filter(|l| {
+                    l.starts_with(&format!(
+                        "Installed '{}",
+                        plugins.path().join(file).display()
+                    )) || l.starts_with(&format!("[WRN] {file} not generated: "))
+                })
+                .count()
+        };
+        assert_eq!(reported("macRecorder_oui.txt"), 1, "{out}");
+        assert_eq!(reported("portmap.txt"), 1, "{out}");
+        assert_eq!(reported("proto.txt"), 1, "{out}");
+        assert_eq!(reported("ethertypes.txt"), 1, "{out}");
+        let basic = out.split("Plugin 'basicFlow'").nth(1).unwrap();
+        assert!(!basic.contains(".txt"), "{out}");
+        for l in out
+            .lines()
+            .filter(|l| l.starts_with("Installed '") && l.contains(".txt'"))
+        {
+            let path = l.split('\'').nth(1).unwrap();
+            let text = std::fs::read_to_string(path).unwrap();
+            assert!(
+                text.lines().nth(1).unwrap().starts_with("# source: "),
+                "{path}"
+            );
+        }
     }
 }
 
@@ -539,6 +638,8 @@ impl Session<'_> {
         };
         let dest = folder::install_plugin(&self.plugin_dir, &so, p.number, &p.name)?;
         writeln!(self.out, "Installed '{}'", dest.display())?;
+        // The name tables the plugin reads (macRecorder, portClassifier, protoStats).
+        self.install_data(data::tables_of_plugin(&p.name))?;
         let installed = folder::list(&self.plugin_dir)?;
         for dep in &p.dependencies {
             match installed.iter().find(|i| &i.name == dep) {
@@ -556,6 +657,42 @@ impl Session<'_> {
             }
         }
         Ok(())
+    }
+}
+
+impl Session<'_> {
+    /// Generates `kinds` from the system's packaged registries into the plugin folder and
+    /// reports each; a missing source is a warning (the plugin prints its unknown values).
+    pub fn install_data(&mut self, kinds: &[data::TableKind]) -> Result<()> {
+        if kinds.is_empty() {
+            return Ok(());
+        }
+        let dir = &self.plugin_dir;
+        let done = data::install(dir, kinds, &data::Sources::system())
+            .with_context(|| format!("cannot write the name tables into '{}'", dir.display()))?;
+        for d in done {
+            match d {
+                data::Installed::Written(path, entries, _) => writeln!(
+                    self.out,
+                    "Installed '{}' ({entries} entries)",
+                    path.display()
+                )?,
+                data::Installed::Missing(kind, why) => writeln!(
+                    self.out,
+                    "[WRN] {} not generated: {why}; then run 't2build --data'",
+                    kind.file_name()
+                )?,
+            }
+        }
+        Ok(())
+    }
+
+    /// `--data`: regenerates every name table in the plugin folder.
+    pub fn data(&mut self) -> Result<bool> {
+        writeln!(self.out, "\nName tables")?;
+        self.install_data(&data::TableKind::ALL)?;
+        self.status(true, BUILD_SUCCESSFUL)?;
+        Ok(true)
     }
 }
 
@@ -600,6 +737,7 @@ pub fn run(
     match opts.mode {
         Mode::Help => unreachable!("handled above"),
         Mode::List => s.list(),
+        Mode::Data => s.data(),
         Mode::Empty => s.empty(),
         Mode::Unload => s.unload(&opts.names),
         Mode::Build => {

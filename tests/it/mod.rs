@@ -1,4 +1,5 @@
 mod all_captures;
+mod databases;
 mod e2e;
 mod modes;
 mod plugin_loading;

@@ -221,6 +221,34 @@ pub fn install_plugins(root: &Path, plugins: &[Plugin], dir: &Path) -> Result<()
         fs::copy(&src, &dst)
             .with_context(|| format!("copy {} -> {}", src.display(), dst.display()))?;
     }
+    install_name_tables(plugins, dir)
+}
+
+/// t2build's generator of the name tables (MAC manufacturers, ports, protocols, ethertypes),
+/// compiled in from its source: the plugin folders built here get the same tables as one
+/// `t2build` fills.
+#[allow(dead_code)]
+#[path = "../../t2-build/src/data/mod.rs"]
+mod data;
+
+/// Writes the name tables the plugins of `plugins` read into `dir`, as `t2build` does when it
+/// installs them; a table whose packaged source is missing is reported and left out (the
+/// plugin then prints its unknown values).
+pub fn install_name_tables(plugins: &[Plugin], dir: &Path) -> Result<()> {
+    let kinds: Vec<data::TableKind> = plugins
+        .iter()
+        .flat_map(|p| data::tables_of_plugin(&p.name).iter().copied())
+        .collect();
+    if kinds.is_empty() {
+        return Ok(());
+    }
+    let done = data::install(dir, &kinds, &data::Sources::system())
+        .with_context(|| format!("writing the name tables into {}", dir.display()))?;
+    for d in done {
+        if let data::Installed::Missing(kind, why) = d {
+            eprintln!("warning: {} not generated: {why}", kind.file_name());
+        }
+    }
     Ok(())
 }
 

@@ -33,12 +33,15 @@ struct Class {
     keys: Vec<(u64, u32)>,
 }
 
-/// A loaded label table.
+/// A loaded label table. The labels are ranges of the table's text, kept whole (one
+/// allocation for the tens of thousands of entries: loading stays a few milliseconds).
 #[derive(Debug, Default)]
 pub struct Table {
     /// Length classes, longest first.
     classes: Vec<Class>,
-    labels: Vec<(Box<str>, Box<str>)>,
+    text: String,
+    /// (short, long) as byte ranges of `text`.
+    labels: Vec<[(u32, u32); 2]>,
 }
 
 /// The 48-bit address as a number (first byte most significant).
@@ -60,19 +63,20 @@ fn parse_prefix(s: &str) -> Option<(u64, u8)> {
         Some((p, b)) => (p, Some(b.trim().parse::<u8>().ok()?)),
         None => (s, None),
     };
-    let parts: Vec<&str> = p.trim().split([':', '-', '.']).collect();
-    if parts.is_empty() || parts.len() > 6 {
-        return None;
-    }
     let mut v = 0u64;
-    for x in &parts {
-        if x.len() != 2 {
+    let mut n = 0usize;
+    for x in p.trim().split([':', '-', '.']) {
+        if x.len() != 2 || n == 6 {
             return None;
         }
         v = (v << 8) | u8::from_str_radix(x, 16).ok()? as u64;
+        n += 1;
     }
-    v <<= 8 * (6 - parts.len());
-    let bits = bits.unwrap_or(8 * parts.len() as u8);
+    if n == 0 {
+        return None;
+    }
+    v <<= 8 * (6 - n);
+    let bits = bits.unwrap_or(8 * n as u8);
     if !(1..=48).contains(&bits) {
         return None;
     }
@@ -82,9 +86,15 @@ fn parse_prefix(s: &str) -> Option<(u64, u8)> {
 impl Table {
     /// Parses the table text; returns the table and the number of lines skipped as malformed.
     pub fn parse(text: &str) -> (Table, usize) {
+        Table::parse_owned(text.to_string())
+    }
+
+    fn parse_owned(text: String) -> (Table, usize) {
         let mut t = Table::default();
         let mut bad = 0;
         let mut entries: Vec<(u8, u64, u32)> = Vec::new();
+        let base = text.as_ptr() as usize;
+        let range = |s: &str| ((s.as_ptr() as usize - base) as u32, s.len() as u32);
         for line in text.lines() {
             let line = line.trim_end_matches('\r');
             if line.trim().is_empty() || line.starts_with('#') {
@@ -106,8 +116,9 @@ impl Table {
                 .filter(|l| !l.is_empty())
                 .unwrap_or(short);
             entries.push((bits, key, t.labels.len() as u32));
-            t.labels.push((short.into(), long.into()));
+            t.labels.push([range(short), range(long)]);
         }
+        t.text = text;
         // Longest first; within a class by key, the first entry of equal keys kept.
         entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         entries.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
@@ -126,7 +137,11 @@ impl Table {
     /// Loads the table from a file; `None` when the file cannot be read.
     pub fn load(path: &std::path::Path) -> Option<(Table, usize)> {
         let bytes = std::fs::read(path).ok()?;
-        Some(Table::parse(&String::from_utf8_lossy(&bytes)))
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        Some(Table::parse_owned(text))
     }
 
     /// Number of entries.
@@ -148,8 +163,9 @@ impl Table {
         for c in &self.classes {
             let k = m & mask(c.bits);
             if let Ok(i) = c.keys.binary_search_by(|e| e.0.cmp(&k)) {
-                let (s, l) = &self.labels[c.keys[i].1 as usize];
-                return Some((s, l));
+                let [(s, sl), (l, ll)] = self.labels[c.keys[i].1 as usize];
+                let text = |o: u32, n: u32| &self.text[o as usize..(o + n) as usize];
+                return Some((text(s, sl), text(l, ll)));
             }
         }
         None
