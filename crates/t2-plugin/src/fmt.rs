@@ -65,6 +65,18 @@ pub fn push_g(out: &mut Vec<u8>, v: f64, prec: usize) {
         out.extend_from_slice(if v.is_sign_negative() { b"-0" } else { b"0" });
         return;
     }
+    // Fast path: a whole number with at most `p` digits prints as the integer (what %g gives).
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        let a = v.abs() as u64;
+        let digits = if a == 0 { 1 } else { a.ilog10() as usize + 1 };
+        if digits <= p {
+            if v < 0.0 {
+                out.push(b'-');
+            }
+            push_u64(out, a);
+            return;
+        }
+    }
     // The decimal exponent X after rounding to p significant digits.
     let mut e = StackBuf::new();
     if write!(e, "{:.*e}", p - 1, v).is_err() {
