@@ -57,6 +57,8 @@ pub mod plugin;
 pub mod record;
 pub mod schema;
 pub mod testing;
+#[cfg(feature = "tracing")]
+pub mod trace;
 
 #[cfg(feature = "build")]
 pub mod build;
