@@ -1,0 +1,3 @@
+fn main() {
+    t2_plugin::build::generate();
+}

@@ -1,0 +1,127 @@
+//! Byte access past the captured bytes (read as zeros), Internet checksums and T2's time
+//! arithmetic.
+
+use t2_plugin::abi::T2Time;
+
+/// The byte at `i`, 0 past the captured bytes.
+#[inline]
+pub fn b(d: &[u8], i: usize) -> u8 {
+    d.get(i).copied().unwrap_or(0)
+}
+
+/// Big-endian u16 at `i` (zeros past the captured bytes).
+#[inline]
+pub fn be16(d: &[u8], i: usize) -> u16 {
+    u16::from_be_bytes([b(d, i), b(d, i + 1)])
+}
+
+/// Big-endian u32 at `i` (zeros past the captured bytes).
+#[inline]
+pub fn be32(d: &[u8], i: usize) -> u32 {
+    u32::from_be_bytes([b(d, i), b(d, i + 1), b(d, i + 2), b(d, i + 3)])
+}
+
+/// Adds `data` as big-endian 16-bit words to a one's complement sum (not folded). An odd
+/// last byte is padded with a zero byte. `odd` tells whether the data starts at an odd
+/// position of the checksummed stream (the byte is then the low half of a word).
+pub fn sum_bytes(mut sum: u64, data: &[u8], odd: bool) -> u64 {
+    let mut d = data;
+    if odd {
+        if let Some((&x, rest)) = d.split_first() {
+            sum += x as u64;
+            d = rest;
+        }
+    }
+    let mut it = d.chunks_exact(2);
+    for w in &mut it {
+        sum += u16::from_be_bytes([w[0], w[1]]) as u64;
+    }
+    if let [x] = it.remainder() {
+        sum += (*x as u64) << 8;
+    }
+    sum
+}
+
+/// Folds a sum to 16 bits.
+pub fn fold(mut sum: u64) -> u16 {
+    while sum >> 16 != 0 {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    sum as u16
+}
+
+/// The checksum of a folded sum: its one's complement.
+pub fn finish(sum: u64) -> u16 {
+    !fold(sum)
+}
+
+/// T2's difference of two timestamps as a float: `(float)Δsec + ((float)nsec_a − (float)nsec_b)
+/// / 1e9`, the fractions converted to floats and subtracted in single precision, the rest in
+/// double precision, the result rounded to a float.
+#[inline]
+pub fn tdiff(a: T2Time, b: T2Time) -> f32 {
+    let sec = (a.sec as i64 - b.sec as i64) as f32;
+    let frac = a.nsec as f32 - b.nsec as f32;
+    (sec as f64 + frac as f64 / 1e9) as f32
+}
+
+/// `a - b` in seconds as an f64 (for comparisons).
+#[inline]
+pub fn tsub(a: T2Time, b: T2Time) -> f64 {
+    (a.sec as i64 - b.sec as i64) as f64 + (a.nsec as i64 - b.nsec as i64) as f64 / 1e9
+}
+
+/// Compares two timestamps: `a` − `b` < 0, = 0 or > 0.
+#[inline]
+pub fn tcmp(a: T2Time, b: T2Time) -> std::cmp::Ordering {
+    (a.sec, a.nsec).cmp(&(b.sec, b.nsec))
+}
+
+/// ` (x.xx K)` for values ≥ 1024 (T2's human-readable numbers: unit index
+/// `floor(log2(v) / 10)`, divisor `1000^index`).
+pub fn hr_suffix(v: u64) -> String {
+    if v < 1024 {
+        return String::new();
+    }
+    const UNITS: [&str; 7] = ["", "K", "M", "G", "T", "P", "E"];
+    let idx = (((63 - v.leading_zeros()) / 10) as usize).min(UNITS.len() - 1);
+    let x = v as f64 / 1000f64.powi(idx as i32);
+    format!(" ({x:.2} {})", UNITS[idx])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv4_header_checksum() {
+        // RFC 1071 style example: a header whose checksum field is zeroed.
+        let h = [
+            0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00, 0xc0, 0xa8,
+            0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
+        ];
+        assert_eq!(finish(sum_bytes(0, &h, false)), 0xb861);
+    }
+
+    #[test]
+    fn odd_lengths_and_positions() {
+        let s = sum_bytes(0, &[0x12, 0x34, 0x56], false);
+        assert_eq!(s, 0x1234 + 0x5600);
+        let s = sum_bytes(s, &[0x78, 0x9a], true);
+        assert_eq!(fold(s), fold(0x1234 + 0x5678 + 0x9a00));
+    }
+
+    #[test]
+    fn float_time_difference() {
+        // 12 µs between fractions that are not exact floats: T2 prints 1.1968e-05.
+        let a = T2Time { sec: 1472393122, nsec: 668_050_000, _pad: 0 };
+        let b = T2Time { sec: 1472393122, nsec: 668_038_000, _pad: 0 };
+        assert_eq!(tdiff(a, b), 11968.0 / 1e9);
+    }
+
+    #[test]
+    fn human_readable() {
+        assert_eq!(hr_suffix(1023), "");
+        assert_eq!(hr_suffix(1994), " (1.99 K)");
+    }
+}
