@@ -3,6 +3,8 @@
 //! packets. With `ALARM_MODE=1` the core writes only flows with an alarm and the end report
 //! counts them; without it the alarms are only counted. It declares no column.
 
+#![allow(non_snake_case)] // T2 plugin names are camelCase (the crate is named after the plugin)
+
 use t2_plugin::{FlowIndex, Host, Init, Output, Packet, PerFlow, Plugin, Result};
 
 t2_plugin::config_module!();

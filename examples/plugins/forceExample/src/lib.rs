@@ -3,6 +3,8 @@
 //! `FORCE_MODE=1` the core ends it (and its opposite) before the next packet, flags it RMFLOW
 //! and counts it in the end report; without it the requests are ignored. No column.
 
+#![allow(non_snake_case)] // T2 plugin names are camelCase (the crate is named after the plugin)
+
 use t2_plugin::{FlowIndex, Host, Init, Packet, PerFlow, Plugin, Result};
 
 t2_plugin::config_module!();
