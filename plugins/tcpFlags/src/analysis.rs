@@ -62,8 +62,10 @@ pub struct Flow {
     pub prev_flags: u8,
     pub prev_plen: u32,
     pub prev_win_raw: u32,
-    /// Sequence number of the last SYN or FIN packet.
+    /// Sequence number of the last SYN or FIN packet (if only resets followed it).
     pub sf_seen: bool,
+    /// The last packet was a zero-window probe.
+    pub prev_probe: bool,
     pub sf_seq: u32,
     pub max_seq: u32,
     pub next_seq: u32,
@@ -101,6 +103,7 @@ pub struct Flow {
     pub mpaid: u8,
     pub mpdssf: u8,
     pub tsval: u32,
+    pub ts_max: u32,
     pub tsecr: u32,
     pub ts_first_val: u32,
     pub ts_first: T2Time,
@@ -156,6 +159,7 @@ impl Default for Flow {
             prev_plen: 0,
             prev_win_raw: 0,
             sf_seen: false,
+            prev_probe: false,
             sf_seq: 0,
             max_seq: 0,
             next_seq: 0,
@@ -190,6 +194,7 @@ impl Default for Flow {
             mpaid: 0,
             mpdssf: 0,
             tsval: 0,
+            ts_max: 0,
             tsecr: 0,
             ts_first_val: 0,
             ts_first: T2Time::default(),
@@ -210,6 +215,8 @@ impl Default for Flow {
 /// Run-wide aggregates and counters (the end report).
 #[derive(Clone, Debug, Default)]
 pub struct Global {
+    /// Packets seen (all, for the report's shares).
+    pub all_pkts: u64,
     pub ip_flags: u16,
     pub fstat: u16,
     pub flags: u16,
@@ -269,7 +276,7 @@ pub struct PktVals {
     pub mpf: u8,
     pub mpaid: u8,
     pub mpdssf: u8,
-    pub opt_len: u32,
+    pub opt_len: i32,
     pub opts: std::ops::Range<usize>,
 }
 
@@ -291,9 +298,13 @@ pub fn packet(
     op_last: Option<T2Time>,
     _status: u64,
     pkt: &Packet<'_>,
+    buf: &[u8],
 ) -> (PktVals, bool) {
     let mut v = PktVals::default();
-    let d = pkt.data();
+    // `d`: the packet's bytes followed by what the packet buffer still holds past them
+    // (read where the original reads past the capture); `cap`: the captured length.
+    let cap = pkt.data().len();
+    let d = if buf.len() >= cap { buf } else { pkt.data() };
     let ts = pkt.ts;
     let mut timejump = false;
     let mut ipf: u16 = 0;
@@ -323,7 +334,12 @@ pub fn packet(
     let l3 = pkt.l3_off as usize;
     let v4 = pkt.ip_ver == 4;
     let later = later_fragment(pkt);
+    let mut v6_l4: Option<usize> = None;
+    let mut opt_past_cap = false;
     let proto = pkt.l4_proto;
+    if std::env::var_os("TFDBG").is_some() {
+        eprintln!("DBG l3={} l4={} proto={} l3_len={} l7_len={} snap_l3={} snap_l4={} snap_l7={} later={} caplen={}", l3, pkt.l4_off as i64, proto, pkt.l3_len, pkt.l7_len, pkt.snap_l3_len, pkt.snap_l4_len, pkt.snap_l7_len, later, d.len());
+    }
 
     if v4 {
         let ihl = (b(d, l3) & 0x0f) as usize * 4;
@@ -331,12 +347,14 @@ pub fn packet(
         v.id = be16(d, l3 + 4);
         v.frag = be16(d, l3 + 6);
         v.ttl = b(d, l3 + 8);
+        // (A header cut by the capture is neither verified nor are its options counted.)
+        let hdr_cut = l3 + ihl > cap || ihl > pkt.l3_len as usize;
         if CHK_IP {
             v.ip_hdr_ck = be16(d, l3 + 10);
             let h = &d[l3.min(d.len())..(l3 + ihl).min(d.len())];
             let mut s = sum_bytes(0, h, false);
             s -= v.ip_hdr_ck as u64;
-            v.ip_cal_ck = finish(s);
+            v.ip_cal_ck = if hdr_cut { 0 } else { finish(s) };
             if v.ip_cal_ck != v.ip_hdr_ck {
                 ipf |= L3_CHKSUM_ERR;
             }
@@ -347,7 +365,7 @@ pub fn packet(
             v.ipopt = l3 + 20..l3 + ihl;
             let end = l3 + ihl;
             let mut i = l3 + 20;
-            while i < end {
+            while i < end && !hdr_cut {
                 let t = b(d, i);
                 if t == 0 {
                     break;
@@ -366,7 +384,7 @@ pub fn packet(
                 i += len;
             }
             // Corrupt: the options reach past the IP length or the captured bytes.
-            if ihl > pkt.l3_len as usize || end > d.len() {
+            if ihl > pkt.l3_len as usize || end > cap {
                 ipf |= IP_OPT_CORRPT;
             }
         }
@@ -398,7 +416,8 @@ pub fn packet(
                 if off != 0 && off as i64 - me.frag_next as i64 > 1 {
                     ipf |= FRAG_POS_ERR;
                 }
-                me.frag_next = off + (pkt.l7_len >> 3);
+                // (The next offset from the IP payload length, 16 bits.)
+                me.frag_next = off + ((pkt.l3_len.wrapping_sub(ihl as u32) & 0xffff) >> 3);
                 if me.frag_next > 0x1fff {
                     ipf |= FRAG_OUT_OF_RANGE;
                 }
@@ -410,9 +429,20 @@ pub fn packet(
         // Extension headers between the IPv6 header and the layer-4 header.
         let mut nh = b(d, l3 + 6);
         let mut p = l3 + 40;
-        let l4 = if pkt.l4_off == T2_OFF_NONE { p } else { pkt.l4_off as usize };
+        let known = pkt.l4_off != T2_OFF_NONE;
+        // (Without a layer-4 header from the core, it starts where the captured layer-4
+        // bytes start.)
+        let l4 = if known {
+            pkt.l4_off as usize
+        } else {
+            (l3 + pkt.snap_l3_len as usize).saturating_sub(pkt.snap_l4_len as usize).max(l3 + 40)
+        };
+        // (Without a layer-4 header from the core: the headers within the IP length or the
+        // capture, at most five, as the original.)
+        let (limit, max_hdrs) =
+            if known { (l4, 16) } else { ((l3 + pkt.l3_len as usize).max(cap), 5) };
         let mut guard = 0;
-        while p < l4 && guard < 16 {
+        while p < limit && guard < max_hdrs {
             guard += 1;
             let hlen = match nh {
                 0 | 60 | 43 => (b(d, p + 1) as usize + 1) * 8,
@@ -425,8 +455,10 @@ pub fn packet(
             };
             if nh == 0 || nh == 60 {
                 let r = p + 2..p + hlen;
-                if p + hlen > l3 + pkt.l3_len as usize || p + hlen > d.len() {
+                let corrupt = p + hlen > l3 + pkt.l3_len as usize || p + hlen > cap;
+                if corrupt {
                     ipf |= IP_OPT_CORRPT;
+                    opt_past_cap |= p + hlen > cap;
                 }
                 let (cnt, bitsf) = if nh == 0 {
                     v.hh_len = (hlen - 2) as u32;
@@ -438,19 +470,25 @@ pub fn packet(
                     (&mut me.ip6_d_cnt, &mut me.ip6_d)
                 };
                 let mut i = r.start;
-                while i < r.end {
+                // (Options past the IP length or the capture are not counted.)
+                while !corrupt && i < r.end {
                     let t = b(d, i);
+                    if t == 0 {
+                        // (A Pad1 ends the list, as in the original.)
+                        break;
+                    }
                     *cnt = cnt.wrapping_add(1);
                     *bitsf |= 1 << (t & 0x1f);
-                    if t == 0 {
-                        i += 1;
-                        continue;
-                    }
                     i += 2 + b(d, i + 1) as usize;
                 }
             }
             nh = b(d, p);
             p += hlen;
+        }
+        if !known && !later {
+            // (No layer-4 header from the core, e.g. an IPv6 packet without payload: the
+            // original still reads one where it would start.)
+            v6_l4 = Some(l4);
         }
         if FRAG {
             let off = (v.frag >> 3) as u32;
@@ -483,8 +521,10 @@ pub fn packet(
 
     // Lengths: the layer-4 length from the IP length (wrapping like the original's 16-bit
     // arithmetic when the IP length is below the headers).
-    let l4 = pkt.l4_off as usize;
-    let have_l4 = pkt.l4_off != T2_OFF_NONE;
+    let (l4, have_l4) = match v6_l4 {
+        Some(p) => (p, true),
+        None => (pkt.l4_off as usize, pkt.l4_off != T2_OFF_NONE),
+    };
     let l4_len = if have_l4 {
         (pkt.l3_len as i64 - (l4 as i64 - l3 as i64)) as u16 as usize
     } else {
@@ -499,7 +539,17 @@ pub fn packet(
         47 => Some(0),
         _ => None,
     };
-    let snapped = have_l4 && !later && (pkt.snap_l4_len as usize) < l4_len;
+    // Truncated layer 4 (in a later fragment: only when none of it was captured). IPv6:
+    // also when the IP packet itself is cut, unless its options were corrupt.
+    let mut snapped = have_l4 && (pkt.snap_l4_len as usize) < l4_len && (!later || pkt.snap_l4_len == 0);
+    if !v4 {
+        if opt_past_cap {
+            snapped = false;
+        }
+        if !later && pkt.snap_l3_len < pkt.l3_len {
+            snapped = true;
+        }
+    }
     if snapped && (pkt.l3_len != 0 || ck_off.is_some()) {
         ipf |= SNAPPED;
         if proto != 0 || !v4 {
@@ -523,9 +573,9 @@ pub fn packet(
             v.l4_hdr_ck = be16(d, l4 + o);
         }
         let mf = if v4 { v.frag & 0x2000 != 0 } else { v.frag & 0x0001 != 0 };
-        let pseudo = |len: u64| -> u64 {
+        let pseudo = |len: u64, any: bool| -> u64 {
             let mut s: u64 = 0;
-            if matches!(proto, 6 | 17 | 136 | 58) || (proto == 89 && !v4) {
+            if any || matches!(proto, 6 | 17 | 136 | 58) || (proto == 89 && !v4) {
                 let (src, dst) = if v4 { (l3 + 12, l3 + 16) } else { (l3 + 8, l3 + 24) };
                 let n = if v4 { 4 } else { 16 };
                 for a in [src, dst] {
@@ -543,10 +593,10 @@ pub fn packet(
             sum_bytes(0, data, false) - be16(d, l4 + o) as u64
         };
         if later {
-            if ck_off.is_some() || me.ck_started {
+            {
                 me.ck_len = me.ck_len.wrapping_add(l4_len as u32);
                 if !mf {
-                    let s = me.ck_part + pseudo(me.ck_len as u64 & 0xffff);
+                    let s = me.ck_part + pseudo(me.ck_len as u64 & 0xffff, true);
                     v.l4_hdr_ck = me.ck_hdr;
                     v.l4_cal_ck = finish(s);
                     if v.l4_cal_ck != v.l4_hdr_ck {
@@ -566,7 +616,7 @@ pub fn packet(
                 me.ck_hdr = v.l4_hdr_ck;
                 me.ck_len = l4_len as u32;
             } else {
-                let s = data_sum(o) + pseudo(l4_len as u64);
+                let s = data_sum(o) + pseudo(l4_len as u64, false);
                 v.l4_cal_ck = finish(s);
                 if v.l4_cal_ck != v.l4_hdr_ck || snapped || proto == 47 {
                     ipf |= L4_CHKSUM_ERR;
@@ -601,9 +651,15 @@ pub fn packet(
         }
     }
 
+    // The initial sequence number: from the flow's first packet, read where a TCP header
+    // would be (for a later fragment: its data, as the original).
+    if me.pkts == 1 && proto == 6 && have_l4 {
+        me.isn = be32(d, l4 + 4);
+    }
+
     // TCP.
     let mut ws_mark = false;
-    if proto == 6 && !later && pkt.l4_off != T2_OFF_NONE {
+    if proto == 6 && !later && have_l4 {
         v.tcp = true;
         ws_mark = tcp(g, me, op.as_deref_mut(), pkt, d, l4, &mut v, &mut fs, ts, prev_ts);
     }
@@ -696,16 +752,27 @@ fn tcp(
 
     // Options.
     let mut anom: u16 = 0;
+    // (Negative for a data offset below 5, as the original prints it.)
+    v.opt_len = doff as i32 - 20;
     if doff > 20 {
-        v.opt_len = (doff - 20) as u32;
         v.opts = t + 20..t + doff;
+    }
+    // Options not completely captured: flagged and not read at all (except in a first
+    // fragment, whose options are read on, as zeros).
+    let mf = match pkt.ip_ver {
+        4 => v.frag & 0x2000 != 0,
+        6 => v.frag & 0x0001 != 0,
+        _ => false,
+    };
+    let opt_corrupt = doff > 20 && t + doff > pkt.data().len() && !mf;
+    if opt_corrupt {
+        *fs |= TCP_L4OPTCORRPT;
+    }
+    if doff > 20 && !opt_corrupt {
         me.opt_pkts = me.opt_pkts.wrapping_add(1);
         let end = t + doff;
-        if end > d.len() {
-            *fs |= TCP_L4OPTCORRPT;
-        }
         let mut i = t + 20;
-        while i < end.min(d.len()) {
+        while i < end {
             let k = b(d, i);
             if k == 0 {
                 break;
@@ -739,8 +806,12 @@ fn tcp(
                 8 => {
                     let val = be32(d, i + 2);
                     let ecr = be32(d, i + 6);
-                    if me.ts_seen && val < me.tsval {
+                    // (Against the highest TSval so far.)
+                    if me.ts_seen && val < me.ts_max {
                         *fs |= TCP_OPT_TM_DEC;
+                    }
+                    if !me.ts_seen || val > me.ts_max {
+                        me.ts_max = val;
                     }
                     if !me.ts_seen {
                         me.ts_seen = true;
@@ -760,22 +831,26 @@ fn tcp(
                     me.mptbf |= bitv;
                     g.mptbf |= bitv;
                     v.mptyp = sub;
+                    // (The packet columns show this packet's values, the flow ORs them.)
                     match sub {
-                        0 => me.mpf |= b(d, i + 3),
+                        0 => v.mpf |= b(d, i + 3),
                         1 | 5 => {
                             if len <= 16 {
-                                me.mpf |= b(d, i + 2) & 0x0f;
+                                v.mpf |= b(d, i + 2) & 0x0f;
                             }
-                            me.mpaid = b(d, i + 3);
+                            v.mpaid = b(d, i + 3);
+                            me.mpaid = v.mpaid;
                         }
-                        3 | 4 => me.mpaid = b(d, i + 3),
-                        2 => me.mpdssf |= b(d, i + 3) & 0x1f,
+                        3 | 4 => {
+                            v.mpaid = b(d, i + 3);
+                            me.mpaid = v.mpaid;
+                        }
+                        2 => v.mpdssf |= b(d, i + 3) & 0x1f,
                         _ => {}
                     }
+                    me.mpf |= v.mpf;
+                    me.mpdssf |= v.mpdssf;
                     g.mpf |= me.mpf;
-                    v.mpf = me.mpf;
-                    v.mpaid = me.mpaid;
-                    v.mpdssf = me.mpdssf;
                 }
                 _ => {}
             }
@@ -787,6 +862,7 @@ fn tcp(
     v.tmer = me.tsecr;
 
     // Window.
+    let prev_win_eff = me.win_last;
     let ws_used = me.fstat & TCP_WS_USED != 0;
     let win = if ws_used { win_raw * me.ws_factor() as u32 } else { win_raw };
     v.win = win;
@@ -844,7 +920,6 @@ fn tcp(
         // The highest sequence number: the previous segment's end counts from the next
         // packet on.
         if first_tcp {
-            me.isn = seq;
             me.max_seq = seq;
         } else {
             let prev_end = me
@@ -872,7 +947,24 @@ fn tcp(
                 v.ack_diff = ack.wrapping_sub(me.prev_ack) as i32 as i64;
             }
         }
-        if flags & ACK != 0 {
+        // Zero-window probe: one byte against the other side's closed window; its
+        // acknowledgement: a closed window still, acknowledging up to the probe. Neither
+        // takes part in the SEQ/ACK analysis, and the probe's byte does not count as sent.
+        let probe = flags & ACK != 0
+            && plen == 1
+            && !sfr
+            && !first_tcp
+            && op.as_deref().is_some_and(|o| o.tcp_pkts > 0 && o.win_last == 0);
+        let probe_ack = !probe
+            && flags & ACK != 0
+            && win == 0
+            && op.as_deref().is_some_and(|o| o.prev_probe && ack == o.prev_seq);
+        if probe {
+            *fs |= TCP_WIN_0PRB;
+        } else if probe_ack {
+            *fs |= TCP_WIN_0PRBACK;
+        }
+        if flags & ACK != 0 && !probe && !probe_ack {
             let ka_ack = op.as_deref().is_some_and(|o| {
                 o.tcp_pkts > 0 && o.next_seq == ack.wrapping_sub(1)
             });
@@ -883,6 +975,14 @@ fn tcp(
             } else {
                 // Same acknowledgement as the previous packet: duplicate ACK or window
                 // update, out-of-order segment or retransmission.
+                // (On the flow's first packet the previous acknowledgement is this one.)
+                if ack == me.prev_ack || first_tcp {
+                    if let Some(o) = op.as_deref() {
+                        if o.tcp_pkts > 0 && o.prev_ack > seq {
+                            anom |= SEQ_MESS;
+                        }
+                    }
+                }
                 if ack == me.prev_ack && !first_tcp {
                     if plen == 0 && !sfr {
                         if win_raw == me.prev_win_raw {
@@ -891,26 +991,26 @@ fn tcp(
                             *fs |= TCP_WIN_UPD;
                         }
                     }
-                    if !sfr && seq < me.max_seq {
+                    let ooo = !sfr && seq < me.max_seq;
+                    if ooo {
                         anom |= SEQ_OUT_OF_ORDER;
-                        let fast = op.as_deref().is_some_and(|o| {
-                            o.prev_anom & DUP_ACK != 0 && seq == o.prev_ack
-                        });
-                        if fast && plen > 0 {
-                            anom |= SEQ_FAST_RETRY;
-                        }
-                    } else if seq < expected && flags & RST == 0 && win_raw == me.prev_win_raw {
+                    }
+                    let fast = op.as_deref().is_some_and(|o| {
+                        o.prev_anom & DUP_ACK != 0 && seq == o.prev_ack
+                    });
+                    if fast && (plen > 0 || flags & (SYN | FIN) != 0) && seq < expected {
+                        anom |= SEQ_FAST_RETRY;
+                    } else if !ooo
+                        && seq < expected
+                        && flags & RST == 0
+                        && win == prev_win_eff
+                    {
                         if let Some(o) = op.as_deref() {
                             let rtt = me.rtt_avg + o.rtt_avg;
                             if tsub(ts, prev_ts) > 1.5 * rtt as f64 {
                                 anom |= SEQ_TMO_RETRY;
                             }
                         }
-                    }
-                }
-                if let Some(o) = op.as_deref() {
-                    if o.prev_flags & ACK != 0 && o.prev_ack > seq {
-                        anom |= SEQ_MESS;
                     }
                 }
             }
@@ -944,9 +1044,11 @@ fn tcp(
         }
         if v.ack_diff > 0
             && !(v.ack_diff == 1
-                && op
-                    .as_deref()
-                    .is_some_and(|o| o.sf_seen && o.sf_seq.wrapping_add(1) == ack))
+                && (me.prev_flags & (SYN | FIN) != 0
+                    || op.as_deref().is_some_and(|o| {
+                        o.prev_flags & (SYN | FIN) != 0
+                            || (o.sf_seen && o.sf_seq.wrapping_add(1) == ack)
+                    })))
         {
             v.ack_len = v.ack_diff as u64;
             me.ack_bytes += v.ack_diff as u64;
@@ -968,6 +1070,8 @@ fn tcp(
             }
         }
         me.mlen += plen as u64;
+        let plen = if probe { 0 } else { plen };
+        me.prev_probe = probe;
         me.next_seq = seq.wrapping_add(plen).wrapping_add(sfr as u32);
         v.seq_max = if SEQREL { me.max_seq.wrapping_sub(me.isn) } else { me.max_seq };
         v.seq_flow_len = me.seq_bytes;
@@ -978,8 +1082,12 @@ fn tcp(
         me.prev_ack = ack;
         me.prev_plen = plen;
         if flags & (SYN | FIN) != 0 {
+            // (The position of the SYN's or FIN's sequence number, while only resets
+            // follow.)
             me.sf_seen = true;
-            me.sf_seq = seq;
+            me.sf_seq = if flags & FIN != 0 { seq.wrapping_add(plen) } else { seq };
+        } else if flags & RST == 0 {
+            me.sf_seen = false;
         }
     }
     me.prev_win_raw = win_raw;
@@ -1077,11 +1185,13 @@ pub fn terminate(
     }
     // (The aggregate takes the flow's anomalies before the scan verdict of its end.)
     g.anomaly |= o.anomaly;
-    // Scans: a flow with SYN or FIN seen and few packets, unless it answers a scan.
+    // Scans: a flow with SYN or FIN seen and few packets, unless already a scan or it
+    // answers one.
     if SCAN_DET && flow.l4_proto == 6 {
         let op_scan = op.is_some_and(|p| p.anomaly & SCAN != 0);
         if me.anomaly & SYN_RETRY == 0
             && me.flags & (SYN | FIN) as u16 != 0
+            && o.anomaly & SCAN == 0
             && me.tcp_pkts < TCP_SCAN_PMAX
             && !op_scan
         {

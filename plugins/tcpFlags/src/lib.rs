@@ -49,6 +49,8 @@ pub struct TcpFlags {
     g: Global,
     /// Number of packet-mode fields of this plugin (for layer-2 flows: all empty).
     packet_fields: usize,
+    /// The bytes of the packets read so far, each over the previous (see `on_layer2`).
+    stale: Vec<u8>,
 }
 
 fn declare(i: &mut Init<'_>) -> Result<usize> {
@@ -428,6 +430,7 @@ impl Plugin for TcpFlags {
             packet_mode: i.packet_mode(),
             g: Global::default(),
             packet_fields,
+            stale: Vec::new(),
         })
     }
 
@@ -436,7 +439,18 @@ impl Plugin for TcpFlags {
         Ok(())
     }
 
-    fn on_layer2(&mut self, host: &Host, _pkt: &Packet<'_>, f: Option<FlowIndex>) -> Result<()> {
+    fn on_layer2(&mut self, host: &Host, pkt: &Packet<'_>, f: Option<FlowIndex>) -> Result<()> {
+        if f.is_none() {
+            // (Every packet once: the denominator of the MPTCP share.)
+            self.g.all_pkts = self.g.all_pkts.max(pkt.pkt_no);
+            // The original reads headers past the captured bytes from its packet buffer,
+            // which still holds the bytes of earlier (longer) packets there: kept here too.
+            let d = pkt.data();
+            if self.stale.len() < d.len() {
+                self.stale.resize(d.len(), 0);
+            }
+            self.stale[..d.len()].copy_from_slice(d);
+        }
         if self.packet_mode && f.is_some() {
             // A layer-2 flow's packet: every field empty.
             for _ in 0..self.packet_fields {
@@ -453,7 +467,7 @@ impl Plugin for TcpFlags {
         let op_last = opp.and_then(|o| host.flow(o)).map(|fl| fl.last_seen);
         let status = host.flow(f).map_or(0, |fl| fl.status);
         let (vals, timejump) =
-            analysis::packet(&mut self.g, &mut me, op.as_mut(), op_last, status, pkt);
+            analysis::packet(&mut self.g, &mut me, op.as_mut(), op_last, status, pkt, &self.stale);
         if timejump {
             host.set_flow_status(f, TIMEJUMP);
         }
@@ -466,7 +480,7 @@ impl Plugin for TcpFlags {
             }
         }
         if self.packet_mode {
-            packet_fields(host, &vals, pkt.data());
+            packet_fields(host, &vals, &self.stale);
         }
         Ok(())
     }
@@ -632,8 +646,8 @@ impl Plugin for TcpFlags {
             );
         }
         if MP && g.mptcp_pkts != 0 {
-            let p = if g.tcp_pkts > 0 {
-                100.0 * g.mptcp_pkts as f64 / g.tcp_pkts as f64
+            let p = if g.all_pkts > 0 {
+                100.0 * g.mptcp_pkts as f64 / g.all_pkts as f64
             } else {
                 0.0
             };
