@@ -66,6 +66,8 @@ pub struct Flow {
     pub sf_seen: bool,
     /// The last packet was a zero-window probe.
     pub prev_probe: bool,
+    /// The first acknowledgement number (relative numbers, packet mode).
+    pub first_ack: u32,
     pub sf_seq: u32,
     pub max_seq: u32,
     pub next_seq: u32,
@@ -160,6 +162,7 @@ impl Default for Flow {
             prev_win_raw: 0,
             sf_seen: false,
             prev_probe: false,
+            first_ack: 0,
             sf_seq: 0,
             max_seq: 0,
             next_seq: 0,
@@ -289,6 +292,27 @@ fn later_fragment(pkt: &Packet<'_>) -> bool {
     }
 }
 
+/// The IPv4 header carried by the GRE header of a flow whose layer 4 is GRE (GRE within
+/// GRE: the core keys the flow on the middle header).
+fn gre_inner(d: &[u8], pkt: &Packet<'_>) -> Option<usize> {
+    if pkt.l4_proto != 47 || pkt.l4_off == T2_OFF_NONE {
+        return None;
+    }
+    let g = pkt.l4_off as usize;
+    let flags = be16(d, g);
+    if flags & 7 != 0 || be16(d, g + 2) != 0x0800 {
+        return None;
+    }
+    let mut len = 4;
+    for bit in [0x8000u16, 0x2000, 0x1000] {
+        if flags & bit != 0 {
+            len += 4;
+        }
+    }
+    let ip = g + len;
+    (ip + 20 <= pkt.data().len() && b(d, ip) >> 4 == 4).then_some(ip)
+}
+
 /// Analyses one packet of flow `me` (`op` the opposite flow, `op_last` its last packet's
 /// time). Returns the packet-mode values and whether the packet went back in time.
 pub fn packet(
@@ -337,11 +361,11 @@ pub fn packet(
     let mut v6_l4: Option<usize> = None;
     let mut opt_past_cap = false;
     let proto = pkt.l4_proto;
-    if std::env::var_os("TFDBG").is_some() {
-        eprintln!("DBG l3={} l4={} proto={} l3_len={} l7_len={} snap_l3={} snap_l4={} snap_l7={} later={} caplen={}", l3, pkt.l4_off as i64, proto, pkt.l3_len, pkt.l7_len, pkt.snap_l3_len, pkt.snap_l4_len, pkt.snap_l7_len, later, d.len());
-    }
 
     if v4 {
+        // (IPv4 in GRE in this flow's IPv4: the original reads the IP fields from the
+        // inner header.)
+        let l3 = gre_inner(d, pkt).unwrap_or(l3);
         let ihl = (b(d, l3) & 0x0f) as usize * 4;
         v.tos = b(d, l3 + 1);
         v.id = be16(d, l3 + 4);
@@ -435,12 +459,17 @@ pub fn packet(
         let l4 = if known {
             pkt.l4_off as usize
         } else {
-            (l3 + pkt.snap_l3_len as usize).saturating_sub(pkt.snap_l4_len as usize).max(l3 + 40)
+            (l3 + pkt.snap_l3_len as usize)
+                .saturating_sub(pkt.snap_l4_len as usize)
+                .max(l3 + 40)
         };
         // (Without a layer-4 header from the core: the headers within the IP length or the
         // capture, at most five, as the original.)
-        let (limit, max_hdrs) =
-            if known { (l4, 16) } else { ((l3 + pkt.l3_len as usize).max(cap), 5) };
+        let (limit, max_hdrs) = if known {
+            (l4, 16)
+        } else {
+            ((l3 + pkt.l3_len as usize).max(cap), 5)
+        };
         let mut guard = 0;
         while p < limit && guard < max_hdrs {
             guard += 1;
@@ -503,7 +532,11 @@ pub fn packet(
             }
         }
     }
-    ipf |= if v4 { (v.frag >> 8) & 0xe0 } else { (v.frag >> 7) & 0xe0 };
+    ipf |= if v4 {
+        (v.frag >> 8) & 0xe0
+    } else {
+        (v.frag >> 7) & 0xe0
+    };
 
     // TTL.
     if first {
@@ -541,7 +574,8 @@ pub fn packet(
     };
     // Truncated layer 4 (in a later fragment: only when none of it was captured). IPv6:
     // also when the IP packet itself is cut, unless its options were corrupt.
-    let mut snapped = have_l4 && (pkt.snap_l4_len as usize) < l4_len && (!later || pkt.snap_l4_len == 0);
+    let mut snapped =
+        have_l4 && (pkt.snap_l4_len as usize) < l4_len && (!later || pkt.snap_l4_len == 0);
     if !v4 {
         if opt_past_cap {
             snapped = false;
@@ -572,11 +606,19 @@ pub fn packet(
         if let Some(o) = ck_off.filter(|_| !later) {
             v.l4_hdr_ck = be16(d, l4 + o);
         }
-        let mf = if v4 { v.frag & 0x2000 != 0 } else { v.frag & 0x0001 != 0 };
+        let mf = if v4 {
+            v.frag & 0x2000 != 0
+        } else {
+            v.frag & 0x0001 != 0
+        };
         let pseudo = |len: u64, any: bool| -> u64 {
             let mut s: u64 = 0;
             if any || matches!(proto, 6 | 17 | 136 | 58) || (proto == 89 && !v4) {
-                let (src, dst) = if v4 { (l3 + 12, l3 + 16) } else { (l3 + 8, l3 + 24) };
+                let (src, dst) = if v4 {
+                    (l3 + 12, l3 + 16)
+                } else {
+                    (l3 + 8, l3 + 24)
+                };
                 let n = if v4 { 4 } else { 16 };
                 for a in [src, dst] {
                     for k in (0..n).step_by(2) {
@@ -599,7 +641,8 @@ pub fn packet(
                     let s = me.ck_part + pseudo(me.ck_len as u64 & 0xffff, true);
                     v.l4_hdr_ck = me.ck_hdr;
                     v.l4_cal_ck = finish(s);
-                    if v.l4_cal_ck != v.l4_hdr_ck {
+                    // (Without the first fragment: an error whatever the sum.)
+                    if v.l4_cal_ck != v.l4_hdr_ck || !me.ck_started {
                         ipf |= L4_CHKSUM_ERR;
                     }
                     me.ck_started = false;
@@ -661,7 +704,18 @@ pub fn packet(
     let mut ws_mark = false;
     if proto == 6 && !later && have_l4 {
         v.tcp = true;
-        ws_mark = tcp(g, me, op.as_deref_mut(), pkt, d, l4, &mut v, &mut fs, ts, prev_ts);
+        ws_mark = tcp(
+            g,
+            me,
+            op.as_deref_mut(),
+            pkt,
+            d,
+            l4,
+            &mut v,
+            &mut fs,
+            ts,
+            prev_ts,
+        );
     }
 
     // RTT states (kept without RTT_ESTIMATE too: the scan detector uses them).
@@ -671,12 +725,16 @@ pub fn packet(
             0x02 => RTT_SYN,
             0x12 => RTT_SYN_ACK,
             0x10 => {
-                if let Some(o) = op.as_deref_mut() {
+                if let Some(o) = op.as_mut() {
                     if o.rtt_state == RTT_NONE || o.rtt_state == RTT_SYN_ACK {
                         o.rtt_state = RTT_ACK;
                     }
                 }
-                if me.rtt_state == RTT_STOP { RTT_STOP } else { RTT_ACK }
+                if me.rtt_state == RTT_STOP {
+                    RTT_STOP
+                } else {
+                    RTT_ACK
+                }
             }
             _ => RTT_STOP,
         };
@@ -796,11 +854,9 @@ fn tcp(
                 2 => {
                     me.mss = be16(d, i + 2);
                 }
-                3 => {
-                    if syn {
-                        me.ws_shift = b(d, i + 2);
-                        me.ws_syn = true;
-                    }
+                3 if syn => {
+                    me.ws_shift = b(d, i + 2);
+                    me.ws_syn = true;
                 }
                 5 => *fs |= TCP_SACK,
                 8 => {
@@ -827,7 +883,11 @@ fn tcp(
                     me.fstat |= TCP_MPTCP;
                     g.mptcp_pkts += 1;
                     let sub = b(d, i + 2) >> 4;
-                    let bitv = if sub == 15 { 0x8000 } else { 1u16 << sub.min(14) };
+                    let bitv = if sub == 15 {
+                        0x8000
+                    } else {
+                        1u16 << sub.min(14)
+                    };
                     me.mptbf |= bitv;
                     g.mptbf |= bitv;
                     v.mptyp = sub;
@@ -864,9 +924,17 @@ fn tcp(
     // Window.
     let prev_win_eff = me.win_last;
     let ws_used = me.fstat & TCP_WS_USED != 0;
-    let win = if ws_used { win_raw * me.ws_factor() as u32 } else { win_raw };
+    let win = if ws_used {
+        win_raw * me.ws_factor() as u32
+    } else {
+        win_raw
+    };
     v.win = win;
-    v.ws = if me.fstat & TCP_WS_USED != 0 { me.ws_factor() as u32 } else { 0 };
+    v.ws = if me.fstat & TCP_WS_USED != 0 {
+        me.ws_factor() as u32
+    } else {
+        0
+    };
     if WIN {
         if first_tcp {
             me.win_init = win;
@@ -938,7 +1006,16 @@ fn tcp(
         v.ack = ack;
         if SEQREL {
             v.seq = seq.wrapping_sub(me.isn);
-            v.ack = ack.wrapping_sub(op.as_deref().map_or(0, |o| o.isn));
+            // (Relative to the other side's initial sequence number; before it is known, to
+            // this side's first acknowledgement number.)
+            if first_tcp {
+                me.first_ack = ack;
+            }
+            let base = op
+                .as_deref()
+                .filter(|o| o.tcp_pkts > 0)
+                .map_or(me.first_ack, |o| o.isn);
+            v.ack = ack.wrapping_sub(base);
         }
         // Differences to the previous packet (ACK packets only), as signed 32-bit values.
         if !first_tcp && flags & ACK != 0 {
@@ -954,21 +1031,27 @@ fn tcp(
             && plen == 1
             && !sfr
             && !first_tcp
-            && op.as_deref().is_some_and(|o| o.tcp_pkts > 0 && o.win_last == 0);
+            && op
+                .as_deref()
+                .is_some_and(|o| o.tcp_pkts > 0 && o.win_last == 0);
         let probe_ack = !probe
             && flags & ACK != 0
             && win == 0
-            && op.as_deref().is_some_and(|o| o.prev_probe && ack == o.prev_seq);
+            && op
+                .as_deref()
+                .is_some_and(|o| o.prev_probe && ack == o.prev_seq);
         if probe {
             *fs |= TCP_WIN_0PRB;
         } else if probe_ack {
             *fs |= TCP_WIN_0PRBACK;
         }
         if flags & ACK != 0 && !probe && !probe_ack {
-            let ka_ack = op.as_deref().is_some_and(|o| {
-                o.tcp_pkts > 0 && o.next_seq == ack.wrapping_sub(1)
-            });
-            if plen <= 1 && !sfr && !first_tcp && seq == expected.wrapping_sub(1) {
+            let ka_ack = op
+                .as_deref()
+                .is_some_and(|o| o.tcp_pkts > 0 && o.next_seq == ack.wrapping_sub(1));
+            // (Keep-alive: one below the highest sequence number.)
+            let ka_seq = seq == me.max_seq.wrapping_sub(1);
+            if plen <= 1 && !sfr && !first_tcp && ka_seq {
                 anom |= KEEP_ALIVE;
             } else if plen <= 1 && !sfr && ka_ack {
                 anom |= KEEP_ALIVE_ACK;
@@ -995,16 +1078,12 @@ fn tcp(
                     if ooo {
                         anom |= SEQ_OUT_OF_ORDER;
                     }
-                    let fast = op.as_deref().is_some_and(|o| {
-                        o.prev_anom & DUP_ACK != 0 && seq == o.prev_ack
-                    });
+                    let fast = op
+                        .as_deref()
+                        .is_some_and(|o| o.prev_anom & DUP_ACK != 0 && seq == o.prev_ack);
                     if fast && (plen > 0 || flags & (SYN | FIN) != 0) && seq < expected {
                         anom |= SEQ_FAST_RETRY;
-                    } else if !ooo
-                        && seq < expected
-                        && flags & RST == 0
-                        && win == prev_win_eff
-                    {
+                    } else if !ooo && seq < expected && flags & RST == 0 && win == prev_win_eff {
                         if let Some(o) = op.as_deref() {
                             let rtt = me.rtt_avg + o.rtt_avg;
                             if tsub(ts, prev_ts) > 1.5 * rtt as f64 {
@@ -1038,7 +1117,7 @@ fn tcp(
         }
         // Bytes sent and acknowledged: the advances, without the phantom byte of a SYN or
         // FIN (an advance of exactly one after it).
-        if v.seq_diff > 0 && !(prev_sfr && v.seq_diff == 1) {
+        if v.seq_diff > 0 && !(prev_sfr && v.seq_diff == 1) && !probe {
             v.seq_len = v.seq_diff as u64;
             me.seq_bytes += v.seq_diff as u64;
         }
@@ -1073,7 +1152,11 @@ fn tcp(
         let plen = if probe { 0 } else { plen };
         me.prev_probe = probe;
         me.next_seq = seq.wrapping_add(plen).wrapping_add(sfr as u32);
-        v.seq_max = if SEQREL { me.max_seq.wrapping_sub(me.isn) } else { me.max_seq };
+        v.seq_max = if SEQREL {
+            me.max_seq.wrapping_sub(me.isn)
+        } else {
+            me.max_seq
+        };
         v.seq_flow_len = me.seq_bytes;
         v.ack_flow_len = me.ack_bytes;
         v.mlen = me.mlen;
@@ -1085,7 +1168,11 @@ fn tcp(
             // (The position of the SYN's or FIN's sequence number, while only resets
             // follow.)
             me.sf_seen = true;
-            me.sf_seq = if flags & FIN != 0 { seq.wrapping_add(plen) } else { seq };
+            me.sf_seq = if flags & FIN != 0 {
+                seq.wrapping_add(plen)
+            } else {
+                seq
+            };
         } else if flags & RST == 0 {
             me.sf_seen = false;
         }
@@ -1096,15 +1183,13 @@ fn tcp(
     if SCAN_DET {
         // A SYN while this side's state is still "SYN sent" (the other side's packets
         // move it on once it has more than one packet).
-        if flags & 0x3f == SYN {
-            if me.rtt_state == RTT_SYN {
-                if tsub(ts, prev_ts) > 0.9 {
-                    anom |= SYN_RETRY;
-                    g.syn_retries += 1;
-                } else {
-                    anom |= SCAN;
-                    g.scans += 1;
-                }
+        if flags & 0x3f == SYN && me.rtt_state == RTT_SYN {
+            if tsub(ts, prev_ts) > 0.9 {
+                anom |= SYN_RETRY;
+                g.syn_retries += 1;
+            } else {
+                anom |= SCAN;
+                g.scans += 1;
             }
         }
         if fl & (NULL_SCAN | XMAS) != 0 {
@@ -1132,7 +1217,6 @@ fn tcp(
     v.anomaly = anom;
     ws_mark
 }
-
 
 impl Flow {
     /// The window scale multiplier: `1 << shift` as the original computes it (the shift
@@ -1198,12 +1282,10 @@ pub fn terminate(
             o.anomaly |= SCAN;
             g.scans += 1;
         }
-        if o.anomaly & SCAN != 0 {
-            if op.is_some() {
-                o.anomaly |= SCAN_SUCC;
-                o.opposite_anomaly = Some(SCAN_SUCC);
-                g.scans_succ += 1;
-            }
+        if o.anomaly & SCAN != 0 && op.is_some() {
+            o.anomaly |= SCAN_SUCC;
+            o.opposite_anomaly = Some(SCAN_SUCC);
+            g.scans_succ += 1;
         }
     }
     me.anomaly = o.anomaly;
@@ -1214,7 +1296,11 @@ pub fn terminate(
     g.flags |= me.flags;
     g.tos |= me.tos;
     // Window scale: shown once any flow ended with window scaling in use.
-    o.ws = if g.fstat & TCP_WS_USED != 0 { me.ws_factor() } else { 0 };
+    o.ws = if g.fstat & TCP_WS_USED != 0 {
+        me.ws_factor()
+    } else {
+        0
+    };
     if JA4T {
         let mut s = format!("{}_", me.win_init);
         if me.ja4t_len == 0 {

@@ -43,19 +43,39 @@ pub const TCPFSFLW: u16 =
     IP_INTDIS_OK | TCP_OPT_INIT | TCP_WIN_INIT | TCP_WIN_UP | TCP_MPTCP | TCP_WS_USED;
 
 pub const TCP_FSTAT_BITS: &[T2BitDesc] = &[
-    bit(0x0001, "IP_INTDIS_OK", "Packet inter-distance and IP ID checks active (after the first packet)"),
+    bit(
+        0x0001,
+        "IP_INTDIS_OK",
+        "Packet inter-distance and IP ID checks active (after the first packet)",
+    ),
     bit(0x0002, "TCP_OPT_INIT", "TCP timestamp option seen"),
     bit(0x0004, "TCP_OPT_TM_DEC", "TCP timestamp (TSval) decreased"),
-    bit(0x0008, "TCP_L4OPTCORRPT", "TCP option field corrupt or not captured"),
-    bit(0x0010, "TCP_WIN_INIT", "TCP window size statistics initialised"),
+    bit(
+        0x0008,
+        "TCP_L4OPTCORRPT",
+        "TCP option field corrupt or not captured",
+    ),
+    bit(
+        0x0010,
+        "TCP_WIN_INIT",
+        "TCP window size statistics initialised",
+    ),
     bit(0x0020, "TCP_WIN_UPD", "TCP window update"),
     bit(0x0040, "TCP_WIN_0PRB", "TCP zero window probe"),
     bit(0x0080, "TCP_WIN_0PRBACK", "TCP zero window probe ACK"),
     bit(0x0100, "TCP_ZWIN", "TCP window size below WINMIN seen"),
     bit(0x0200, "TCP_WS_USED", "TCP window scaling in use"),
     bit(0x0400, "TCP_WIN_FLL", "TCP receiver window full"),
-    bit(0x0800, "TCP_WIN_UP", "TCP window size state machine: last change up"),
-    bit(0x1000, "L4CHKSUMC", "Layer 4 checksum pending (fragmented packet)"),
+    bit(
+        0x0800,
+        "TCP_WIN_UP",
+        "TCP window size state machine: last change up",
+    ),
+    bit(
+        0x1000,
+        "L4CHKSUMC",
+        "Layer 4 checksum pending (fragmented packet)",
+    ),
     bit(0x2000, "L4_CHKCOVERR", "UDP-Lite checksum coverage error"),
     bit(0x4000, "TCP_SACK", "TCP SACK option seen"),
     bit(0x8000, "TCP_MPTCP", "MPTCP option seen"),
@@ -87,16 +107,32 @@ pub const IP_FLAGS_BITS: &[T2BitDesc] = &[
     bit(0x0008, "IP_FRAG_BLW_MIN", "IP fragment below minimum size"),
     bit(0x0010, "IP_FRAG_OUT_RNG", "IP fragment out of range"),
     bit(0x0020, "IP_FRAG_MF", "IP more fragments bit"),
-    bit(0x0040, "IP_FRAG_DF", "IPv4 don't fragment bit / IPv6 reserved"),
+    bit(
+        0x0040,
+        "IP_FRAG_DF",
+        "IPv4 don't fragment bit / IPv6 reserved",
+    ),
     bit(0x0080, "IP_FRAG_RES", "IPv4 reserved bit / IPv6 reserved"),
     bit(0x0100, "IP_FRAG_BDSEQ", "IP fragment position error"),
     bit(0x0200, "IP_FRAG_SEQERR", "IP fragment sequence error"),
     bit(0x0400, "L3_CHKSUMERR", "IPv4 header checksum error"),
     bit(0x0800, "L4_CHKSUMERR", "Layer 4 checksum error"),
-    bit(0x1000, "IP_SNP_HLEN_WRN", "Length in IP or layer 4 header larger than captured (snapped)"),
-    bit(0x2000, "UDP_LEN_WRN", "UDP/UDP-Lite length differs from the captured layer 4 length"),
+    bit(
+        0x1000,
+        "IP_SNP_HLEN_WRN",
+        "Length in IP or layer 4 header larger than captured (snapped)",
+    ),
+    bit(
+        0x2000,
+        "UDP_LEN_WRN",
+        "UDP/UDP-Lite length differs from the captured layer 4 length",
+    ),
     bit(0x4000, "IP_PKT_INTDIS", "Packet inter-distance = 0"),
-    bit(0x8000, "IP_PKT_INTDISN", "Packet inter-distance < 0 (timestamp jump)"),
+    bit(
+        0x8000,
+        "IP_PKT_INTDISN",
+        "Packet inter-distance < 0 (timestamp jump)",
+    ),
 ];
 
 // ----------------------------------------------------------------------------- tcpFlags
@@ -162,7 +198,11 @@ pub const TCP_ANOMALY_BITS: &[T2BitDesc] = &[
     bit(0x0010, "TCP_KPALV", "TCP keep-alive"),
     bit(0x0020, "TCP_KPALV_ACK", "TCP keep-alive ACK"),
     bit(0x0040, "TCP_SEQ_OUTORDR", "TCP SEQ out of order"),
-    bit(0x0080, "TCP_SEQ_MESS", "TCP sequence mess or spurious retransmission"),
+    bit(
+        0x0080,
+        "TCP_SEQ_MESS",
+        "TCP sequence mess or spurious retransmission",
+    ),
     bit(0x0100, "TCP_ACK_UNSEEN", "TCP ACK of an unseen packet"),
     bit(0x0200, "TCP_PREV_MISS", "TCP previous packet not captured"),
     bit(0x0400, "-", "Not used"),
@@ -185,13 +225,29 @@ pub const TCP_OPTIONS_BITS: &[T2BitDesc] = &[
     bit(0x00000040, "ECHO", "Echo (obsolete)"),
     bit(0x00000080, "ECHO_REPLY", "Echo reply (obsolete)"),
     bit(0x00000100, "TS", "Timestamps"),
-    bit(0x00000200, "POC_PERM", "Partial order connection permitted (obsolete)"),
-    bit(0x00000400, "POC_SRV", "Partial order service profile (obsolete)"),
+    bit(
+        0x00000200,
+        "POC_PERM",
+        "Partial order connection permitted (obsolete)",
+    ),
+    bit(
+        0x00000400,
+        "POC_SRV",
+        "Partial order service profile (obsolete)",
+    ),
     bit(0x00000800, "CC", "CC (obsolete)"),
     bit(0x00001000, "CC_NEW", "CC.NEW (obsolete)"),
     bit(0x00002000, "CC_ECHO", "CC.ECHO (obsolete)"),
-    bit(0x00004000, "ALT_CHKSUM_REQ", "Alternate checksum request (obsolete)"),
-    bit(0x00008000, "ALT_CHKSUM_DATA", "Alternate checksum data (obsolete)"),
+    bit(
+        0x00004000,
+        "ALT_CHKSUM_REQ",
+        "Alternate checksum request (obsolete)",
+    ),
+    bit(
+        0x00008000,
+        "ALT_CHKSUM_DATA",
+        "Alternate checksum data (obsolete)",
+    ),
     bit(0x00010000, "SKEETER", "Skeeter"),
     bit(0x00020000, "BUBBA", "Bubba"),
     bit(0x00040000, "TRAILER_CHKSUM", "Trailer checksum option"),
@@ -239,7 +295,11 @@ pub const TCP_MPF_BITS: &[T2BitDesc] = &[
 pub const TCP_MPDSSF_BITS: &[T2BitDesc] = &[
     bit(0x01, "DATA_ACK", "Data ACK present"),
     bit(0x02, "DATA_ACK_8", "Data ACK is 8 octets"),
-    bit(0x04, "DSN_MAP", "Data sequence number, subflow sequence number, data-level length and checksum present"),
+    bit(
+        0x04,
+        "DSN_MAP",
+        "Data sequence number, subflow sequence number, data-level length and checksum present",
+    ),
     bit(0x08, "DSN_8", "Data sequence number is 8 octets"),
     bit(0x10, "DATA_FIN", "DATA_FIN"),
 ];
@@ -261,6 +321,10 @@ pub const IP_TOS_BITS: &[T2BitDesc] = &[
 
 pub const IP_OPT_CPCL_BITS: &[T2BitDesc] = &[
     bit(0x20, "CLASS_1", "Option class 1 (reserved)"),
-    bit(0x40, "CLASS_2", "Option class 2 (debugging and measurement)"),
+    bit(
+        0x40,
+        "CLASS_2",
+        "Option class 2 (debugging and measurement)",
+    ),
     bit(0x80, "COPY", "Copied into fragments"),
 ];

@@ -9,7 +9,10 @@
 //! aggregated bit fields and counters.
 //!
 //! The rules were established against the original's output (`../shared/conformance`, flow
-//! and packet files): see the comments of [`analysis`].
+//! and packet files): see the comments of [`analysis`]. Where the original reads header bytes
+//! past the captured ones (truncated packets), it finds what its packet buffer still holds of
+//! earlier, longer packets; the plugin keeps such a buffer too (`TcpFlags::stale`), so that
+//! these reads give the same values for pcap files.
 
 #![allow(non_snake_case)]
 
@@ -62,9 +65,9 @@ fn declare(i: &mut Init<'_>) -> Result<usize> {
     i.declare_column(Column::new("ipMaxTTL", "IP maximum TTL", U8))?;
     i.declare_column(Column::new("ipTTLChg", "IP TTL change count", U8))?;
     match TOS_MODE {
-        0 => i.declare_column(
-            Column::new("ipToS", "IP Type of Service hex", H8).bits(IP_TOS_BITS),
-        )?,
+        0 => {
+            i.declare_column(Column::new("ipToS", "IP Type of Service hex", H8).bits(IP_TOS_BITS))?
+        }
         1 => i.declare_column(Column::compound(
             "ipToSDscp_ecn",
             "IP Type of Service: DSCP and ECN decimal",
@@ -99,7 +102,11 @@ fn declare(i: &mut Init<'_>) -> Result<usize> {
     if SEQ {
         i.declare_column(Column::new("tcpISeqN", "TCP initial sequence number", U32))?;
         i.declare_column(Column::new("tcpPSeqCnt", "TCP packet seq count", U16))?;
-        i.declare_column(Column::new("tcpSeqSntBytes", "TCP sent seq diff bytes", U64))?;
+        i.declare_column(Column::new(
+            "tcpSeqSntBytes",
+            "TCP sent seq diff bytes",
+            U64,
+        ))?;
         i.declare_column(Column::new(
             "tcpSeqFaultCnt",
             "TCP sequence number fault count",
@@ -111,7 +118,11 @@ fn declare(i: &mut Init<'_>) -> Result<usize> {
             "TCP flawless ACK received bytes",
             U64,
         ))?;
-        i.declare_column(Column::new("tcpAckFaultCnt", "TCP ACK number fault count", U16))?;
+        i.declare_column(Column::new(
+            "tcpAckFaultCnt",
+            "TCP ACK number fault count",
+            U16,
+        ))?;
         i.declare_column(Column::new("tcpBFlgtMx", "TCP Bytes in Flight MAX", U32))?;
     }
     if WIN {
@@ -369,7 +380,14 @@ fn packet_fields(host: &Host, p: &PktVals, d: &[u8]) {
                 let _ = write!(s, "{v}");
                 put(&mut s);
             }
-            for v in [p.seq_len, p.ack_len, p.seq_flow_len, p.ack_flow_len, p.mlen, p.bflgt as u64] {
+            for v in [
+                p.seq_len,
+                p.ack_len,
+                p.seq_flow_len,
+                p.ack_flow_len,
+                p.mlen,
+                p.bflgt as u64,
+            ] {
                 let _ = write!(s, "{v}");
                 put(&mut s);
             }
@@ -466,8 +484,15 @@ impl Plugin for TcpFlags {
         let mut op = opp.and_then(|o| self.flows.get(o).copied());
         let op_last = opp.and_then(|o| host.flow(o)).map(|fl| fl.last_seen);
         let status = host.flow(f).map_or(0, |fl| fl.status);
-        let (vals, timejump) =
-            analysis::packet(&mut self.g, &mut me, op.as_mut(), op_last, status, pkt, &self.stale);
+        let (vals, timejump) = analysis::packet(
+            &mut self.g,
+            &mut me,
+            op.as_mut(),
+            op_last,
+            status,
+            pkt,
+            &self.stale,
+        );
         if timejump {
             host.set_flow_status(f, TIMEJUMP);
         }
@@ -607,7 +632,11 @@ impl Plugin for TcpFlags {
             let _ = writeln!(s, "{n} Aggregated ipToS=0x{:02x}", g.tos);
         }
         if MP && g.mptbf != 0 {
-            let _ = writeln!(s, "{n} Aggregated MPTCP subtypes: tcpMPTBF=0x{:04x}", g.mptbf);
+            let _ = writeln!(
+                s,
+                "{n} Aggregated MPTCP subtypes: tcpMPTBF=0x{:04x}",
+                g.mptbf
+            );
             let _ = writeln!(s, "{n} Aggregated MPTCP flags: tcpMPF=0x{:02x}", g.mpf);
         }
         if g.scans != 0 {

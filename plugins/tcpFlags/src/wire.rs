@@ -114,8 +114,16 @@ mod tests {
     #[test]
     fn float_time_difference() {
         // 12 µs between fractions that are not exact floats: T2 prints 1.1968e-05.
-        let a = T2Time { sec: 1472393122, nsec: 668_050_000, _pad: 0 };
-        let b = T2Time { sec: 1472393122, nsec: 668_038_000, _pad: 0 };
+        let a = T2Time {
+            sec: 1472393122,
+            nsec: 668_050_000,
+            _pad: 0,
+        };
+        let b = T2Time {
+            sec: 1472393122,
+            nsec: 668_038_000,
+            _pad: 0,
+        };
         assert_eq!(tdiff(a, b), 11968.0 / 1e9);
     }
 
