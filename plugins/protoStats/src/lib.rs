@@ -23,6 +23,9 @@
 #![allow(non_snake_case)]
 
 pub mod names;
+// The port table is portClassifier's own source, compiled in (a crate dependency between two
+// plugins would clash on their entry symbols).
+#[path = "../../portClassifier/src/portmap.rs"]
 pub mod portmap;
 
 use names::{Kind, Names};
