@@ -8,10 +8,22 @@
 use std::path::Path;
 
 use anyhow::{Result, anyhow, bail};
-use t2_core::config::CoreSettings;
+use t2_core::config::{Aggregation, CoreSettings};
 
 /// The names this module reads.
-pub const NAMES: [&str; 20] = [
+pub const NAMES: [&str; 32] = [
+    "ALARM_AND",
+    "AGGREGATIONFLAG",
+    "SRCIP4CMSK",
+    "DSTIP4CMSK",
+    "SRCIP6CMSK",
+    "DSTIP6CMSK",
+    "SRCPORTLW",
+    "SRCPORTHW",
+    "DSTPORTLW",
+    "DSTPORTHW",
+    "SCTP_ACTIVATE",
+    "SCTP_STATFINDEX",
     "PACKETLENGTH",
     "MACHINE_REPORT",
     "DIFF_REPORT",
@@ -86,6 +98,34 @@ pub fn apply(core: &mut CoreSettings, vars: &[(String, String)]) -> Result<()> {
                 ),
             },
             "FORCE_MODE" => core.force_mode = bool01(name, value)?,
+            "ALARM_AND" => core.alarm_and = bool01(name, value)?,
+            "AGGREGATIONFLAG" => {
+                let bad = || {
+                    anyhow!(
+                        "Invalid value '{value}' for environment variable 'AGGREGATIONFLAG': expected an OR of 0x01 (l4Proto), 0x02 (dstPort), 0x04 (srcPort), 0x08 (dstIP), 0x10 (srcIP), 0x20 (vlanID), e.g. 0x18 (0x80, subnet aggregation, is not supported)"
+                    )
+                };
+                let n = parse_uint(v).ok_or_else(bad)?;
+                if n > u8::MAX as u64 || n as u8 & !Aggregation::SUPPORTED != 0 {
+                    return Err(bad());
+                }
+                core.aggregation.flags = n as u8;
+            }
+            "SRCIP4CMSK" => core.aggregation.src_ip4_prefix = ranged(name, value, 32)? as u8,
+            "DSTIP4CMSK" => core.aggregation.dst_ip4_prefix = ranged(name, value, 32)? as u8,
+            "SRCIP6CMSK" => core.aggregation.src_ip6_prefix = ranged(name, value, 128)? as u8,
+            "DSTIP6CMSK" => core.aggregation.dst_ip6_prefix = ranged(name, value, 128)? as u8,
+            "SRCPORTLW" => core.aggregation.src_ports.0 = ranged(name, value, 65535)? as u16,
+            "SRCPORTHW" => core.aggregation.src_ports.1 = ranged(name, value, 65535)? as u16,
+            "DSTPORTLW" => core.aggregation.dst_ports.0 = ranged(name, value, 65535)? as u16,
+            "DSTPORTHW" => core.aggregation.dst_ports.1 = ranged(name, value, 65535)? as u16,
+            "SCTP_ACTIVATE" => match v {
+                "0" | "1" | "2" | "3" => core.sctp_activate = v.parse().unwrap_or(0),
+                _ => bail!(
+                    "Invalid value '{value}' for environment variable 'SCTP_ACTIVATE': expected 0 (SCTP associations are flows), 1 (one flow per SCTP stream), 2 (one flow per association, keyed by verification tag) or 3 (per stream and verification tag)"
+                ),
+            },
+            "SCTP_STATFINDEX" => core.sctp_statfindex = bool01(name, value)?,
             "FDURLIMIT" => match v.parse::<u32>() {
                 Ok(n) => core.fdurlimit = n,
                 _ => bail!("Invalid value '{value}' for environment variable 'FDURLIMIT': expected a number of seconds from 0 (no limit) to 4294967295"),
@@ -107,6 +147,21 @@ pub fn apply(core: &mut CoreSettings, vars: &[(String, String)]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A decimal or `0x` hexadecimal integer (T2's headers write flags in hex).
+fn parse_uint(v: &str) -> Option<u64> {
+    match v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")) {
+        Some(h) => u64::from_str_radix(h, 16).ok(),
+        None => v.parse().ok(),
+    }
+}
+
+fn ranged(name: &str, value: &str, max: u64) -> Result<u64> {
+    match parse_uint(value.trim()) {
+        Some(n) if n <= max => Ok(n),
+        _ => bail!("Invalid value '{value}' for environment variable '{name}': expected an integer from 0 to {max}"),
+    }
 }
 
 fn bool01(name: &str, value: &str) -> Result<bool> {

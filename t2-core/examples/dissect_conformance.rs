@@ -282,7 +282,7 @@ fn main() {
         let mark = "@@SUMMARY@@";
         log.plain(mark);
         if let Some(a) = agg {
-            write_status_summary(a, &mut log);
+            write_status_summary(a, false, &mut log);
         }
         let mylog = strip_ansi(&String::from_utf8_lossy(&buf.0.lock().unwrap()));
         let ml: Vec<&str> = mylog.lines().collect();

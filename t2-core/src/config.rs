@@ -47,6 +47,18 @@ pub struct CoreSettings {
     pub log_color: bool,
     /// ALARM_MODE: a flow reaches the sinks only if a plugin reported an alarm for it.
     pub alarm_mode: bool,
+    /// ALARM_AND: with ALARM_MODE, a flow is output only if some plugin reported alarms and
+    /// none reported zero (AND of the plugins' votes) instead of any plugin's alarm (OR).
+    pub alarm_and: bool,
+    /// AGGREGATIONFLAG and its masks and port ranges: which key fields are coarsened before
+    /// the flow lookup.
+    pub aggregation: Aggregation,
+    /// SCTP_ACTIVATE: 0 an SCTP association is one flow (by addresses and ports); 1 each
+    /// stream of it is a flow (the stream ID joins the key); 2 the verification tag joins the
+    /// key; 3 both.
+    pub sctp_activate: u8,
+    /// SCTP_STATFINDEX: with SCTP_ACTIVATE, the flows of one association share one flowInd.
+    pub sctp_statfindex: bool,
     /// FORCE_MODE: plugins may end flows early (`terminate_flow`); ignored otherwise.
     pub force_mode: bool,
     /// FDURLIMIT: a flow longer than this many seconds is ended and its packet starts a new
@@ -87,6 +99,10 @@ impl Default for CoreSettings {
             hash_autopilot: true,
             log_color: true,
             alarm_mode: false,
+            alarm_and: false,
+            aggregation: Aggregation::default(),
+            sctp_activate: 0,
+            sctp_statfindex: true,
             force_mode: false,
             fdurlimit: 0,
             fdlsfindex: false,
@@ -154,4 +170,47 @@ pub static SIGUSR2_COUNT: AtomicU32 = AtomicU32::new(0);
 /// True once a signal asked the run to stop reading and flush every open flow.
 pub fn stop_requested() -> bool {
     SIGINT_COUNT.load(Ordering::Relaxed) > 0 || SIGTERM_COUNT.load(Ordering::Relaxed) > 0
+}
+
+/// T2's AGGREGATIONFLAG: flows that differ only in the selected key fields become one flow.
+/// Each selected field is coarsened in the flow key before the lookup (and so in the columns
+/// printed from the key): the protocol and VLAN are zeroed, an address is kept to its prefix,
+/// a port becomes 1 inside its range and 0 outside it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Aggregation {
+    /// The AGGREGATIONFLAG bits ([`Aggregation::L4PROT`] ...).
+    pub flags: u8,
+    /// Prefix lengths kept of IPv4 and IPv6 source and destination addresses.
+    pub src_ip4_prefix: u8,
+    pub dst_ip4_prefix: u8,
+    pub src_ip6_prefix: u8,
+    pub dst_ip6_prefix: u8,
+    /// Port ranges (inclusive) that map to 1.
+    pub src_ports: (u16, u16),
+    pub dst_ports: (u16, u16),
+}
+
+impl Aggregation {
+    pub const L4PROT: u8 = 0x01;
+    pub const DSTPORT: u8 = 0x02;
+    pub const SRCPORT: u8 = 0x04;
+    pub const DSTIP: u8 = 0x08;
+    pub const SRCIP: u8 = 0x10;
+    pub const VLANID: u8 = 0x20;
+    /// Every bit t2rs implements (T2's 0x80, aggregation by subnet-database range, is not).
+    pub const SUPPORTED: u8 = 0x3f;
+}
+
+impl Default for Aggregation {
+    fn default() -> Self {
+        Aggregation {
+            flags: 0,
+            src_ip4_prefix: 24,
+            dst_ip4_prefix: 24,
+            src_ip6_prefix: 120,
+            dst_ip6_prefix: 120,
+            src_ports: (1, 1024),
+            dst_ports: (1, 1024),
+        }
+    }
 }

@@ -51,12 +51,16 @@ fn diff_our_columns(reference: &Path, ours: &Path) -> Vec<String> {
 }
 
 fn check_variant(variant: &str, setting: (&str, &str), captures: &[&str]) {
+    check_variant_with(variant, setting, captures, &["basicFlow", "txtSink"]);
+}
+
+fn check_variant_with(variant: &str, setting: (&str, &str), captures: &[&str], plugin_set: &[&str]) {
     let Some(shared) = shared() else {
         eprintln!("skipped: ../shared (the corpus and the original's outputs) is not present");
         return;
     };
     let plugins = TempDir::new("modes-plugins");
-    install(plugins.path(), &["basicFlow", "txtSink"]);
+    install(plugins.path(), plugin_set);
     let out = TempDir::new("modes-out");
     for capture in captures {
         let reference = shared.join(format!("conformance-variants/{variant}/{capture}.flows.txt"));
@@ -94,6 +98,30 @@ fn eth_activate_2_puts_the_mac_addresses_in_the_flow_key() {
 }
 
 #[test]
+fn sctp_activate_1_makes_a_flow_per_sctp_stream() {
+    // Every SCTP capture of the variant whose flows change, with basicStats for the packet and
+    // byte counts each stream flow gets (one per chunk). Left out: sctp-max-chunks (the
+    // original reads the stream of its last chunks from memory past the capture) and the
+    // captures whose only change is the original's zero L7 length of IPv6 packets in this
+    // mode (docs/divergences.md).
+    check_variant_with(
+        "sctp",
+        ("SCTP_ACTIVATE", "1"),
+        &[
+            "ndpi/sctp.cap",
+            "suricata-verify/sctp-keywords/input.pcap",
+            "suricata-verify/sctp-keywords-prefilter/input.pcap",
+            "tcpdump/forces1.pcap",
+            "tcpdump/forces2.pcap",
+            "tcpdump/forces3.pcap",
+            "tcpdump/isup.pcap",
+            "zeek/communityid/sctp.pcap",
+        ],
+        &["basicFlow", "basicStats", "txtSink"],
+    );
+}
+
+#[test]
 fn a_bad_mode_value_is_refused_naming_the_setting() {
     let out = TempDir::new("modes-bad");
     let plugins = TempDir::new("modes-bad-plugins");
@@ -117,12 +145,18 @@ fn a_bad_mode_value_is_refused_naming_the_setting() {
 
 /// Compiles the C fixture plugin (tests/fixtures/c/fixture.c) with `defines` into `dir`.
 fn c_fixture(dir: &Path, defines: &[&str]) {
+    c_fixture_as(dir, "150_cfix.so", defines);
+}
+
+/// [`c_fixture`] into the file `so` (a second fixture plugin needs its own name, number and
+/// column through `-DFIX_NAME=...`).
+fn c_fixture_as(dir: &Path, so: &str, defines: &[&str]) {
     let o = std::process::Command::new(std::env::var_os("CC").unwrap_or_else(|| "cc".into()))
         .current_dir(root())
         .args(["-std=c11", "-O1", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-I", "crates/t2-abi/include"])
         .args(defines)
         .arg("-o")
-        .arg(dir.join("150_cfix.so"))
+        .arg(dir.join(so))
         .arg("tests/fixtures/c/fixture.c")
         .output()
         .expect("a C compiler `cc` (or $CC) is needed");
@@ -197,6 +231,110 @@ fn alarm_mode_writes_only_flows_with_alarms() {
     }
     assert!(log.contains("Creating flows for L2, IPv4, IPv6 [ALARM]"), "{log}");
     assert!(log.contains(&format!("Number of alarms: {} in {} flows", alarms.len() - 1, alarms.len() - 1)), "{log}");
+}
+
+#[test]
+fn alarm_and_writes_only_flows_every_voting_plugin_alarmed() {
+    // Two plugins vote on every flow: cfix raises an alarm for an odd packet count, cfix2 for
+    // at least 3 packets; each reports zero alarms otherwise (spec §1.11: T2_REPORT_ALARMS).
+    let plugins = TempDir::new("modes-alarm-and");
+    install(plugins.path(), &["basicFlow", "txtSink"]);
+    c_fixture(plugins.path(), &["-DFIX_ALARM_ODD"]);
+    let (plain, _, _o1) = run_bundled(plugins.path(), &[], &[]);
+    let pk = col(&plain, "cfixPkts");
+    let n = |r: &Vec<String>| r[pk].parse::<u32>().unwrap();
+    // cfix2's threshold: the median packet count, so that both votes split the flows.
+    let mut counts: Vec<u32> = plain[1..].iter().map(n).collect();
+    counts.sort();
+    let min = counts[counts.len() / 2];
+    c_fixture_as(
+        plugins.path(),
+        "151_cfix2.so",
+        &[&format!("-DFIX_ALARM_MIN={min}"), "-DFIX_NAME=\"cfix2\"", "-DFIX_NUMBER=151", "-DFIX_COLUMN=\"cfix2Pkts\""],
+    );
+    let odd = |r: &&Vec<String>| n(r) % 2 == 1;
+    let big = |r: &&Vec<String>| n(r) >= min;
+    let both: Vec<&Vec<String>> = plain[1..].iter().filter(|r| odd(r) && big(r)).collect();
+    let either: Vec<&Vec<String>> = plain[1..].iter().filter(|r| odd(r) || big(r)).collect();
+    assert!(!both.is_empty() && both.len() < either.len(), "the capture separates AND from OR");
+
+    // OR (ALARM_AND=0, the default): a flow one plugin alarmed is written.
+    // (The alarmed runs have cfix2's column too: compare the columns of the plain run.)
+    let width = plain[0].len();
+    let cut = |rows: &[Vec<String>]| rows[1..].iter().map(|r| r[..width].to_vec()).collect::<Vec<_>>();
+    let (or, log_or, _o2) = run_bundled(plugins.path(), &[("ALARM_MODE", "1")], &[]);
+    assert_eq!(cut(&or), either.into_iter().cloned().collect::<Vec<_>>());
+    assert!(log_or.contains(&format!("in {} flows", or.len() - 1)), "{log_or}");
+    // AND: only flows both plugins alarmed; a zero report vetoes the flow.
+    let (and, log_and, _o3) = run_bundled(plugins.path(), &[("ALARM_MODE", "1"), ("ALARM_AND", "1")], &[]);
+    assert_eq!(cut(&and), both.iter().map(|r| r.to_vec()).collect::<Vec<_>>());
+    assert!(log_and.contains(&format!("in {} flows", both.len())), "{log_and}");
+}
+
+/// The cells of `names` in row `r`.
+fn cells<'a>(rows: &'a [Vec<String>], r: &'a [String], names: &[&str]) -> Vec<&'a str> {
+    names.iter().map(|n| r[col(rows, n)].as_str()).collect()
+}
+
+#[test]
+fn aggregationflag_merges_flows_that_differ_only_in_the_masked_fields() {
+    let Some(shared) = shared() else {
+        eprintln!("skipped: ../shared (the corpus) is not present");
+        return;
+    };
+    let plugins = TempDir::new("modes-aggr");
+    install(plugins.path(), &["basicFlow", "txtSink"]);
+    let out = TempDir::new("modes-aggr-out");
+    // Many DNS queries from one client, each from another source port.
+    let capture = "zeek/dns-edns-ecs.pcap";
+    let read = |env: &[(&str, &str)]| -> Vec<Vec<String>> {
+        let f = run(&shared, plugins.path(), &out, capture, env);
+        let text = std::fs::read_to_string(f).unwrap();
+        text.lines().map(|l| l.split('\t').map(String::from).collect()).collect()
+    };
+    let key = ["srcIP", "srcPort", "dstIP", "dstPort", "l4Proto"];
+    let plain = read(&[]);
+    // Expected (spec §1.13): each direction's own source port becomes 1 inside [1, 1024] and 0
+    // outside, so the client's ephemeral ports collapse to 0 and the server's port 53 to 1.
+    let mut expected: Vec<Vec<String>> = plain[1..]
+        .iter()
+        .map(|r| {
+            let mut k: Vec<String> = cells(&plain, r, &key).iter().map(|s| s.to_string()).collect();
+            let p: u16 = k[1].parse().unwrap();
+            k[1] = u16::from((1..=1024).contains(&p)).to_string();
+            k
+        })
+        .collect();
+    expected.sort();
+    expected.dedup();
+    let aggr = read(&[("AGGREGATIONFLAG", "0x04")]);
+    let mut got: Vec<Vec<String>> = aggr[1..].iter().map(|r| cells(&aggr, r, &key).iter().map(|s| s.to_string()).collect()).collect();
+    got.sort();
+    assert!(got.len() < plain.len() - 1, "flows were merged ({} -> {})", plain.len() - 1, got.len());
+    got.dedup();
+    assert_eq!(got, expected);
+
+    // 0x10 with SRCIP4CMSK=16: source addresses keep their /16; the l4Proto bit zeroes the
+    // protocol column.
+    let aggr = read(&[("AGGREGATIONFLAG", "0x11"), ("SRCIP4CMSK", "16")]);
+    for r in &aggr[1..] {
+        let ip = &r[col(&aggr, "srcIP")];
+        if let Ok(std::net::IpAddr::V4(a)) = ip.parse::<std::net::IpAddr>() {
+            assert_eq!(a.octets()[2..], [0, 0], "{ip}");
+        }
+        assert_eq!(r[col(&aggr, "l4Proto")], "0");
+    }
+    // A value with an unsupported bit is refused naming the setting.
+    let o = std::process::Command::new(&bins().t2)
+        .current_dir(shared.join("pcaps"))
+        .args(["-p", plugins.path().to_str().unwrap(), "-r", capture, "-w", out.path().join("bad").to_str().unwrap()])
+        .env("HOME", out.path())
+        .env("AGGREGATIONFLAG", "0x80")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = strip_ansi(&String::from_utf8_lossy(&o.stderr));
+    assert!(err.contains("AGGREGATIONFLAG") && err.contains("0x10 (srcIP)"), "{err}");
 }
 
 #[test]

@@ -556,7 +556,7 @@ pub fn info_text(t: &Target, env: &[(String, String)]) -> String {
         }
         let _ = writeln!(
             s,
-            "  T2's other core settings (VERBOSE, SCTP_ACTIVATE, ...) are not implemented by t2rs yet"
+            "  T2's other core settings (VERBOSE, LAPD_ACTIVATE, ...) are not implemented by t2rs yet"
         );
     }
     s

@@ -176,7 +176,8 @@ const INFOS: &[(u64, &str)] = &[
 
 /// The `[WRN]`/`[INF]` lines after `Aggregated flowStat=...`, decoding `global_status` (the OR
 /// of all flow statuses) in the original's order.
-pub fn write_status_summary(global_status: u64, log: &mut Logger) {
+/// With `sctp_flows` (SCTP_ACTIVATE on) the SCTP line reads "SCTP flows", as the original's.
+pub fn write_status_summary(global_status: u64, sctp_flows: bool, log: &mut Logger) {
     for &(bit, text) in WARNINGS {
         if global_status & bit != 0 {
             log.wrn(text);
@@ -184,7 +185,7 @@ pub fn write_status_summary(global_status: u64, log: &mut Logger) {
     }
     for &(bit, text) in INFOS {
         if global_status & bit != 0 {
-            log.inf(text);
+            log.inf(if bit == fs::L4_SCTP && sctp_flows { "SCTP flows" } else { text });
         }
     }
 }

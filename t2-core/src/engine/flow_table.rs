@@ -24,9 +24,10 @@ const NIL: u32 = u32::MAX;
 
 /// The key of a unidirectional flow (spec §1.4). IPv4 addresses use the first 4 bytes.
 ///
-/// Laid out as exactly 56 bytes without padding (`_pad` is always zero), so hashing and
-/// comparing work on seven machine words instead of ten fields: the lookup runs for every
-/// packet.
+/// Laid out as exactly 64 bytes without padding (`_pad` is always zero), so hashing and
+/// comparing work on eight machine words instead of twelve fields: the lookup runs for every
+/// packet. `sctp_stream` and `sctp_vtag` are zero unless `SCTP_ACTIVATE` puts the SCTP stream
+/// ID and/or verification tag into the key.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FlowKey {
@@ -40,17 +41,19 @@ pub struct FlowKey {
     pub dst_port: u16,
     pub ip_ver: u8,
     pub l4_proto: u8,
-    pub _pad: [u8; 2],
+    pub sctp_stream: u16,
+    pub sctp_vtag: u32,
+    pub _pad: u32,
 }
 
-const _: () = assert!(std::mem::size_of::<FlowKey>() == 56);
+const _: () = assert!(std::mem::size_of::<FlowKey>() == 64);
 
 impl FlowKey {
     #[inline]
-    fn words(&self) -> [u64; 7] {
-        // SAFETY: FlowKey is repr(C), 56 bytes, with no padding (asserted above and by the
-        // field sizes: 16+16+6+6+4×2+2×1+2), so every byte is initialised.
-        unsafe { std::mem::transmute::<FlowKey, [u64; 7]>(*self) }
+    fn words(&self) -> [u64; 8] {
+        // SAFETY: FlowKey is repr(C), 64 bytes, with no padding (asserted above and by the
+        // field sizes: 16+16+6+6+4×2+2×1+2+4+4), so every byte is initialised.
+        unsafe { std::mem::transmute::<FlowKey, [u64; 8]>(*self) }
     }
 }
 
@@ -59,7 +62,7 @@ impl PartialEq for FlowKey {
     fn eq(&self, other: &Self) -> bool {
         // A fold over the words instead of an array comparison, which becomes a `memcmp` call.
         let (a, b) = (self.words(), other.words());
-        (0..7).fold(0u64, |acc, i| acc | (a[i] ^ b[i])) == 0
+        (0..8).fold(0u64, |acc, i| acc | (a[i] ^ b[i])) == 0
     }
 }
 
@@ -130,7 +133,9 @@ const EMPTY_NODE: Node = Node {
         dst_port: 0,
         ip_ver: 0,
         l4_proto: 0,
-        _pad: [0; 2],
+        sctp_stream: 0,
+        sctp_vtag: 0,
+        _pad: 0,
     },
     last_ip_id: 0,
     frag_id: 0,

@@ -52,6 +52,8 @@ pub struct HostState {
     pub timeouts: RefCell<Vec<f32>>,
     pub terminate_requests: RefCell<Vec<u64>>,
     pub alarms: Cell<u64>,
+    /// Reports of zero alarms for the flow being terminated (a plugin's "no" under ALARM_AND).
+    pub alarm_vetoes: Cell<u64>,
     pub exports: RefCell<Vec<(String, u32, T2Exported)>>,
     pub flows: Cell<*mut T2Flow>,
     pub capacity: Cell<u64>,
@@ -72,6 +74,7 @@ impl HostState {
             timeouts: RefCell::new(Vec::new()),
             terminate_requests: RefCell::new(Vec::new()),
             alarms: Cell::new(0),
+            alarm_vetoes: Cell::new(0),
             exports: RefCell::new(Vec::new()),
             flows: Cell::new(std::ptr::null_mut()),
             capacity: Cell::new(0),
@@ -428,6 +431,9 @@ pub struct Host {
     /// ALARM_MODE: a flow reaches the sinks only if a plugin reported an alarm for it while it
     /// was being terminated.
     pub alarm_mode: bool,
+    /// ALARM_AND: a flow is output only if some plugin reported alarms and none reported zero
+    /// (every plugin that voted said yes); otherwise one plugin's alarm suffices.
+    pub alarm_and: bool,
     /// Alarms reported so far, and flows that had at least one.
     pub alarm_total: u64,
     pub alarm_flows: u64,
@@ -523,6 +529,7 @@ impl Host {
     pub fn terminate(&mut self, slot: u64, rec: &mut Vec<u8>) {
         // Alarms reported during this flow's callbacks decide whether it is output.
         self.state.alarms.set(0);
+        self.state.alarm_vetoes.set(0);
         for i in 0..self.plugins.len() {
             let p = &mut self.plugins[i];
             let start = rec.len();
@@ -544,11 +551,12 @@ impl Host {
             }
         }
         let alarms = self.state.alarms.get();
-        if alarms > 0 {
+        let alarmed = alarms > 0 && !(self.alarm_and && self.state.alarm_vetoes.get() > 0);
+        if alarmed {
             self.alarm_total += alarms;
             self.alarm_flows += 1;
         }
-        if self.alarm_mode && alarms == 0 {
+        if self.alarm_mode && !alarmed {
             return;
         }
         for p in self.plugins.iter_mut() {
@@ -744,6 +752,9 @@ unsafe extern "C" fn host_report_alarms(ctx: *mut c_void, n: u32) {
     // SAFETY: ctx from make_host.
     let (_, st) = unsafe { ctx_of(ctx) };
     st.alarms.set(st.alarms.get() + n as u64);
+    if n == 0 {
+        st.alarm_vetoes.set(st.alarm_vetoes.get() + 1);
+    }
 }
 
 unsafe extern "C" fn host_packet_field(ctx: *mut c_void, text: T2Str) {

@@ -8,6 +8,7 @@
 //! terminated from the least to the most recently seen, each with its opposite right after it,
 //! then the end report is written and every plugin finalized.
 
+mod aggregate;
 pub mod empty;
 pub mod flow_table;
 pub mod host;

@@ -100,7 +100,7 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
 
     let whitelist = read_whitelist(config)?;
     let (plugins, refused) = host::load_plugins(&config.plugin_dir, whitelist.as_deref(), state_ptr);
-    let mut host = Host { state, plugins, column_types: Vec::new(), alarm_mode: false, alarm_total: 0, alarm_flows: 0 };
+    let mut host = Host { state, plugins, column_types: Vec::new(), alarm_mode: false, alarm_and: false, alarm_total: 0, alarm_flows: 0 };
 
     let core = &config.core;
     let capacity64 = core.hash_base.saturating_mul(config.hash_factor.max(1) as u64);
@@ -233,6 +233,7 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
         ),
     };
     engine.host.alarm_mode = core.alarm_mode;
+    engine.host.alarm_and = core.alarm_and;
     if config.packet_mode {
         let cols = engine.host.state.packet_columns.borrow().clone();
         let prefix = config.output_prefix.to_string_lossy();
@@ -415,6 +416,111 @@ impl Engine {
             key.src_mac = d.src_mac;
             key.dst_mac = d.dst_mac;
         }
+        let later_fragment = d.frag.is_fragment && d.frag.offset != 0;
+        if self.core.sctp_activate != 0 && key.l4_proto == 132 && !later_fragment {
+            return self.sctp_packet(d, now, key);
+        }
+        self.ip_flow(d, now, key, true)
+    }
+
+    /// SCTP_ACTIVATE: the flows of an SCTP packet. With the stream ID in the key (1, 3), every
+    /// chunk is handed to the flow of its stream as if it were a packet of its own (what the
+    /// original's output shows: a stream flow counts the chunks it got, a packet with several
+    /// chunks counts in several flows, or several times in one): a DATA chunk belongs to its
+    /// stream and its L7 payload is the chunk's user data; any other chunk belongs to stream 0
+    /// and its L7 payload is the whole SCTP payload. With only the verification tag in the key
+    /// (2), the packet is one dispatch. The A/B packet counters and the plugins' packet-level
+    /// `on_layer2` see the packet once.
+    fn sctp_packet(&mut self, d: &mut Dissected, now: T2Time, mut key: FlowKey) -> bool {
+        let a = d.abi;
+        let data: &[u8] = if a.data.is_null() {
+            &[]
+        } else {
+            // SAFETY: `bind` pointed `abi.data` at this packet's `caplen` captured bytes, which
+            // stay alive and unmoved for the whole packet (see `Dissected::bind`).
+            unsafe { std::slice::from_raw_parts(a.data, a.caplen as usize) }
+        };
+        let l4 = a.l4_off as usize;
+        if a.l4_off == T2_OFF_NONE || l4 + 12 > data.len() {
+            return self.ip_flow(d, now, key, true);
+        }
+        let mode = self.core.sctp_activate;
+        if mode & 2 != 0 {
+            key.sctp_vtag = u32::from_be_bytes([data[l4 + 4], data[l4 + 5], data[l4 + 6], data[l4 + 7]]);
+        }
+        if mode & 1 == 0 {
+            return self.ip_flow(d, now, key, true);
+        }
+        // Chunks end with the IP packet (as declared) or the capture, whichever comes first.
+        let declared_end = if a.l3_off == T2_OFF_NONE { data.len() } else { a.l3_off as usize + a.l3_len as usize };
+        let end = declared_end.min(data.len());
+        let payload = l4 + 12;
+        let (whole_l7, whole_snap) = (declared_end.saturating_sub(payload) as u32, end.saturating_sub(payload) as u32);
+        let packet_length = self.core.packet_length;
+        let l7_len_of = |len: u32| if packet_length == 3 { len } else { a.len };
+        let mut c = payload;
+        let mut first = true;
+        let mut any = false;
+        while c + 4 <= end {
+            let ty = data[c];
+            let clen = u16::from_be_bytes([data[c + 2], data[c + 3]]) as usize;
+            // The stream is read where a DATA chunk has its stream identifier, whatever the
+            // chunk type (the original's rule, seen in its output: a SACK whose receiver
+            // window is below 64 KiB joins stream 0, a HEARTBEAT the stream its info bytes
+            // spell); past the captured bytes it is 0.
+            let stream = match data.get(c + 8..c + 10) {
+                Some(b) => u16::from_be_bytes([b[0], b[1]]),
+                None => 0,
+            };
+            let (l7_off, l7_len, snap) = if ty == 0 && c + 16 <= end {
+                let user = clen.saturating_sub(16) as u32;
+                ((c + 16) as u32, user, (end - (c + 16)).min(user as usize) as u32)
+            } else {
+                (payload as u32, whole_l7, whole_snap)
+            };
+            key.sctp_stream = stream;
+            d.abi.l7_off = l7_off;
+            d.abi.l7_len = l7_len;
+            d.abi.snap_l7_len = snap;
+            d.abi.len = l7_len_of(l7_len);
+            any |= self.ip_flow(d, now, key, first);
+            first = false;
+            if clen < 4 {
+                // A chunk shorter than its own header ends the walk (its length cannot advance).
+                break;
+            }
+            c += (clen + 3) & !3;
+        }
+        if first {
+            // No chunk: the packet goes to stream 0 as a whole.
+            return self.ip_flow(d, now, key, true);
+        }
+        any
+    }
+
+    /// SCTP_STATFINDEX: a new flow of a stream other than 0 that did not pair with an opposite
+    /// flow opens no flowInd of its own when its association already has a stream-0 flow in
+    /// the same direction: it takes the last index given (rule read off the original's output:
+    /// the streams of an association carry the index its stream-0 flow opened, or a later one
+    /// when other flows were created in between; a stream flow without a stream-0 flow opens a
+    /// new index).
+    fn share_sctp_findex(&mut self, slot: u32, key: FlowKey) {
+        let f = self.flows.flow(slot);
+        if f.opposite != T2_FLOW_NONE || f.findex != self.flows.last_findex || f.findex <= 1 {
+            return;
+        }
+        if self.flows.lookup(&FlowKey { sctp_stream: 0, ..key }).is_none() {
+            return;
+        }
+        self.flows.last_findex -= 1;
+        let last = self.flows.last_findex;
+        self.flows.flow_mut(slot).findex = last;
+    }
+
+    /// Assigns the packet (or, for SCTP streams, one chunk of it) to the flow of `key` and
+    /// hands it to the plugins. `whole_packet` is false for the second and later chunks of an
+    /// SCTP packet: the packet-level callbacks and counters have already seen it.
+    fn ip_flow(&mut self, d: &mut Dissected, now: T2Time, mut key: FlowKey, whole_packet: bool) -> bool {
         let fk = FragKey {
             src_ip: key.src_ip,
             dst_ip: key.dst_ip,
@@ -424,6 +530,8 @@ impl Engine {
             l4_proto: key.l4_proto,
             id: d.frag.id,
         };
+        // (Fragments are matched by their real addresses; the flow key is coarsened after.)
+        super::aggregate::apply(&self.core.aggregation, &mut key);
         // Fragments, as the original keeps its fragment map (read off its per-packet output):
         // - a first fragment (offset 0, more to come) registers its IP ID for the flow and
         //   marks the flow "sequence pending";
@@ -474,7 +582,9 @@ impl Engine {
             }
             Lookup::Created(s) => s,
             Lookup::Full => {
-                self.host.on_layer2(&d.abi, T2_FLOW_NONE);
+                if whole_packet {
+                    self.host.on_layer2(&d.abi, T2_FLOW_NONE);
+                }
                 return false;
             }
         };
@@ -515,7 +625,9 @@ impl Engine {
         // is not flagged).
         // Later fragments (offset > 0) share their first fragment's ID and are never compared,
         // however they reached the flow; a first fragment is (a repeated sequence is flagged).
+        // (The later chunks of an SCTP packet repeat its ID by nature: not compared.)
         if key.ip_ver == 4
+            && whole_packet
             && !later_fragment
             && matches!(lookup, Lookup::Found(_))
             && self.flows.note_ip_id(slot, d.abi.ip_id as u16)
@@ -532,19 +644,26 @@ impl Engine {
             self.flows.flow_mut(first).status &= !IPV4_FRAG_PENDING;
         }
         if let Lookup::Created(s) = lookup {
+            if key.sctp_stream != 0 && self.core.sctp_statfindex {
+                self.share_sctp_findex(s, key);
+            }
             // A land attack is a property of the flow, but the report's aggregate (an OR of
             // packet statuses) shows it too.
             d.abi.status |= self.flows.flow(s).status & LANDATTACK;
             self.host.on_new_flow(&d.abi, s as u64);
         }
-        self.host.on_layer2(&d.abi, T2_FLOW_NONE);
+        if whole_packet {
+            self.host.on_layer2(&d.abi, T2_FLOW_NONE);
+        }
         self.update_flow(slot, d, now);
         if self.packets.is_some() {
             self.host.state.packet_line.borrow_mut().clear();
         }
         self.host.on_layer4(&d.abi, slot as u64);
         self.write_packet_line(slot, d);
-        self.count_ab(slot, d);
+        if whole_packet {
+            self.count_ab(slot, d);
+        }
         true
     }
 
@@ -878,7 +997,7 @@ impl Engine {
         }
         let mut log = self.host.state.log.borrow_mut();
         log.raw(&out);
-        crate::dissect::write_status_summary(c.global_status, &mut log);
+        crate::dissect::write_status_summary(c.global_status, self.core.sctp_activate != 0, &mut log);
     }
 }
 
@@ -1039,6 +1158,9 @@ fn core_config_desc(config: &Config) -> String {
     }
     if c.ipv6_activate >= 1 {
         parts.push("IPv6");
+    }
+    if c.sctp_activate != 0 {
+        parts.push("SCTP");
     }
     let mut d = parts.join(", ");
     if c.alarm_mode {
