@@ -152,7 +152,10 @@ fn packet_columns(host: &Host, pkt: &Packet<'_>) {
     } else {
         0
     };
-    for v in [p.wirelen, p.snap_l3_len, p.snap_l4_len, p.snap_l7_len, p.l3_len, udp_len, p.l7_len, p.pad_len] {
+    // The original keeps the captured L4 and L7 lengths in 16-bit fields: a packet captured
+    // beyond 65535 bytes from its L4 header (BIG TCP, jumbo frames) shows them wrapped.
+    let (snap_l4, snap_l7) = (p.snap_l4_len as u16 as u32, p.snap_l7_len as u16 as u32);
+    for v in [p.wirelen, p.snap_l3_len, snap_l4, snap_l7, p.l3_len, udp_len, p.l7_len, p.pad_len] {
         host.packet_field(&v.to_string());
     }
 }

@@ -682,10 +682,19 @@ impl Engine {
         // the captured IP payload, the other layers with the captured frame.
         let payload = match self.core.spktmd_pcntl {
             4 => {
+                // (The original's captured L7 length is a 16-bit field: beyond 65535 bytes it
+                // wraps, and so does the payload it prints.)
+                let snap_l7 = a.snap_l7_len as u16 as usize;
                 if a.l7_off != T2_OFF_NONE && (a.l7_off as usize) < data.len() {
                     let start = a.l7_off as usize;
-                    let end = start.saturating_add(a.snap_l7_len as usize).min(data.len());
+                    let end = start.saturating_add(snap_l7).min(data.len());
                     &data[start..end]
+                } else if snap_l7 > 0 && a.l3_off != T2_OFF_NONE {
+                    // No layer 4 the dissector knows (an IPv6 next header it does not follow):
+                    // the original still prints the captured L7 bytes, the end of the IP
+                    // packet's captured part.
+                    let end = (a.l3_off as usize).saturating_add(a.l3_len as usize).min(data.len());
+                    &data[end.saturating_sub(snap_l7)..end]
                 } else {
                     &[][..]
                 }
