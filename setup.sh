@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 need=()
 [ -e /usr/include/pcap/pcap.h ] || need+=(libpcap-dev)
 command -v gawk >/dev/null 2>&1 || need+=(gawk)
-for p in ieee-data libwireshark-data netbase; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done  # name tables (docs/databases.md)
+for p in ieee-data libwireshark-data netbase geoip-database geoip-bin; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done  # name and subnet tables (docs/databases.md)
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -18,6 +18,9 @@ if [ ${#need[@]} -gt 0 ]; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"
 fi
+
+# basicFlow's organisations/ASNs and IPv6 registration countries (npm, CC BY 4.0 data; optional).
+scripts/install-ip-location-db.sh || echo "Note: npm packages @ip-location-db/* not installed: basicFlow prints '-' organisations"
 
 cargo build --release --quiet -p t2-build
 # No names: builds and installs tranalyzer2 (t2) and every plugin of the default set.

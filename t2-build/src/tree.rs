@@ -46,7 +46,7 @@ pub const CORE_BINARIES: &[&str] = &["t2", "tranalyzer"];
 /// The cargo package of the tools, built and installed with the core.
 pub const TOOLS_PACKAGE: &str = "t2-build";
 /// The tools' executables, installed into the bin folder with the core's.
-pub const TOOL_BINARIES: &[&str] = &["t2build", "t2conf", "t2plugin"];
+pub const TOOL_BINARIES: &[&str] = &["t2build", "t2conf", "t2plugin", "t2whois"];
 /// The C header of the plugin ABI, relative to the tree root.
 pub const ABI_HEADER: &str = "crates/t2-abi/include/t2_plugin.h";
 /// The SDK crate, relative to the tree root.

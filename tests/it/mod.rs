@@ -1,8 +1,10 @@
 mod all_captures;
 mod databases;
 mod e2e;
+mod geo;
 mod modes;
 mod plugin_loading;
 mod t2conf;
 mod t2plugin;
+mod tcpflags_toggles;
 mod tawk;

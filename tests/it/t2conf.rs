@@ -63,10 +63,11 @@ impl Scratch {
                 "[workspace]\nresolver = \"3\"\nmembers = [{members}]\n\n\
                  [workspace.package]\nversion = \"0.1.0\"\nedition = \"2024\"\nrust-version = \"1.85\"\nlicense = \"GPL-2.0-or-later\"\n\n\
                  [workspace.lints.rust]\nunsafe_op_in_unsafe_fn = \"warn\"\n\n\
-                 [workspace.dependencies]\nt2-abi = {{ path = {:?} }}\nt2-plugin = {{ path = {:?} }}\n\n\
+                 [workspace.dependencies]\nt2-abi = {{ path = {:?} }}\nt2-plugin = {{ path = {:?} }}\nt2-subnet = {{ path = {:?} }}\n\n\
                  [profile.release]\ndebug = false\npanic = \"unwind\"\n",
                 crates.join("t2-abi"),
                 crates.join("t2-plugin"),
+                crates.join("t2-subnet"),
             ),
         )
         .unwrap();

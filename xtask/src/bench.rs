@@ -5,7 +5,7 @@ use std::fs::{self, File};
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
@@ -43,6 +43,8 @@ Options:
   --install          install missing tools (apt-get, as root); also implied by env CI as root
   --no-doc           do not write docs/bench/
   --min-ratio R      exit 1 if the first t2 configuration's ratio is below R (CI)
+  --databases        measure only the start-up cost of loading the data tables (OUI,
+                     portmap, proto, ethertypes, subnets): t2 with and without them
   -h, --help         this help
 ";
 
@@ -57,6 +59,8 @@ pub struct Opts {
     pub min_ratio: Option<f64>,
     pub t2: Option<PathBuf>,
     pub plugin_dir: Option<PathBuf>,
+    /// `--databases`: only the table loading measurement.
+    pub databases_only: bool,
 }
 
 pub fn parse_args(args: &[String]) -> Result<Option<Opts>> {
@@ -70,6 +74,7 @@ pub fn parse_args(args: &[String]) -> Result<Option<Opts>> {
         min_ratio: None,
         t2: None,
         plugin_dir: None,
+        databases_only: false,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -97,6 +102,7 @@ pub fn parse_args(args: &[String]) -> Result<Option<Opts>> {
             "--t2" => o.t2 = Some(PathBuf::from(val()?)),
             "--plugin-dir" => o.plugin_dir = Some(PathBuf::from(val()?)),
             "--min-ratio" => o.min_ratio = Some(val()?.parse().context("--min-ratio")?),
+            "--databases" => o.databases_only = true,
             _ => bail!("unknown option {a:?} (see cargo xtask bench --help)"),
         }
     }
@@ -349,8 +355,103 @@ fn fmt_pps(pps: f64) -> String {
     }
 }
 
+/// The plugins that read data tables, and a sink.
+const TABLE_PLUGINS: &str = "basicFlow,macRecorder,portClassifier,protoStats,txtSink";
+/// The budget for loading every table at start-up.
+const TABLE_LOAD_BUDGET: Duration = Duration::from_millis(50);
+
+/// Start-up cost of the data tables: median wall time of `t2` on the small bundled capture
+/// with the plugins that read tables, with their tables in the plugin folder and without
+/// (the plugins then print unknown values); the difference is what loading costs. Also the
+/// in-process time to open both subnet tables and look one address up (they are mapped, so
+/// this does not grow with their size).
+fn database_load(root: &Path, t2: Option<&Path>, runs: usize, build: bool) -> Result<String> {
+    let set = common::parse_plugin_list(TABLE_PLUGINS);
+    let (plugins, missing) = common::resolve_plugins(root, &set)?;
+    if !missing.is_empty() {
+        bail!("plugins not in the workspace: {}", missing.join(", "));
+    }
+    if build {
+        common::cargo_build(root, &plugins, t2.is_none())?;
+    }
+    let t2 = match t2 {
+        Some(p) => p.to_path_buf(),
+        None => common::t2_binary(root)?,
+    };
+    let work = common::TempDir::new("bench-db")?;
+    let with = work.path.join("with");
+    let without = work.path.join("without");
+    common::install_plugins(root, &plugins, &with)?;
+    fs::create_dir_all(&without)?;
+    let mut tables = Vec::new();
+    for e in fs::read_dir(&with)?.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".so") {
+            fs::copy(e.path(), without.join(&name))?;
+        } else {
+            tables.push((name, e.metadata()?.len()));
+        }
+    }
+    tables.sort();
+    let capture = root.join("testdata/gre-sample.pcap");
+    let out = work.path.join("out");
+    fs::create_dir_all(&out)?;
+    let time_run = |dir: &Path| -> Result<Duration> {
+        let mut cmd = Command::new(&t2);
+        cmd.arg("-p").arg(dir).arg("-r").arg(&capture).arg("-w").arg(out.join("db")).arg("-l");
+        cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        let o = common::run_measured(&mut cmd, Duration::from_secs(60), None)?;
+        if !o.success() {
+            bail!("t2 failed: {}", o.describe());
+        }
+        Ok(o.wall)
+    };
+    // One warm-up each (page cache), then alternating runs.
+    time_run(&with)?;
+    time_run(&without)?;
+    let runs = runs.max(5) * 2;
+    let (mut w, mut wo) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        w.push(time_run(&with)?);
+        wo.push(time_run(&without)?);
+    }
+    let (mw, mwo) = (median(&w), median(&wo));
+    let cost = mw.saturating_sub(mwo);
+
+    // The subnet tables in-process: open (map) both and look one address up, median of 20.
+    let mut opens = Vec::new();
+    for _ in 0..20 {
+        let t0 = Instant::now();
+        let v4 = t2_subnet::Table::open(&with.join(t2_subnet::Family::V4.file_name()))?;
+        let v6 = t2_subnet::Table::open(&with.join(t2_subnet::Family::V6.file_name()))?;
+        std::hint::black_box((v4.lookup(0x0808_0808).code.len(), v6.lookup(1).code.len()));
+        opens.push(t0.elapsed());
+    }
+    let sizes: Vec<String> = tables
+        .iter()
+        .map(|(n, b)| format!("`{n}` {:.1} MiB", *b as f64 / (1024.0 * 1024.0)))
+        .collect();
+    Ok(format!(
+        "Start-up cost of the data tables ({}; plugins {TABLE_PLUGINS}; `t2 -r testdata/gre-sample.pcap`, median of {runs} alternating runs): \
+         {:.1} ms with the tables, {:.1} ms without: **{:.1} ms** for loading them (budget {} ms: {}). \
+         Opening both subnet tables and one lookup in-process: {:.3} ms (median of 20).\n",
+        sizes.join(", "),
+        mw.as_secs_f64() * 1e3,
+        mwo.as_secs_f64() * 1e3,
+        cost.as_secs_f64() * 1e3,
+        TABLE_LOAD_BUDGET.as_millis(),
+        if cost < TABLE_LOAD_BUDGET { "met" } else { "not met" },
+        median(&opens).as_secs_f64() * 1e3,
+    ))
+}
+
 pub fn run(opts: Opts) -> Result<i32> {
     let root = common::workspace_root();
+    if opts.databases_only {
+        let line = database_load(&root, opts.t2.as_deref(), opts.runs, !opts.no_build)?;
+        println!("{line}");
+        return Ok(0);
+    }
     let shared = common::shared_dir(&root);
     let (capture, is_default) = match &opts.capture {
         Some(c) => (
@@ -653,6 +754,12 @@ pub fn run(opts: Opts) -> Result<i32> {
             "Acceptance (default set without tcpFlags ratio ≥ 0.30): {} ({r:.3}).\n",
             if r >= 0.3 { "met" } else { "not met" }
         ));
+    }
+    if opts.plugin_dir.is_none() && opts.capture.is_none() {
+        match database_load(&root, opts.t2.as_deref(), opts.runs, false) {
+            Ok(line) => body.push_str(&format!("\n{line}")),
+            Err(e) => eprintln!("warning: table loading not measured: {e:#}"),
+        }
     }
     println!("\n{body}");
 

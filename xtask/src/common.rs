@@ -229,7 +229,7 @@ pub fn install_plugins(root: &Path, plugins: &[Plugin], dir: &Path) -> Result<()
 /// `t2build` fills.
 #[allow(dead_code)]
 #[path = "../../t2-build/src/data/mod.rs"]
-mod data;
+pub(crate) mod data;
 
 /// Writes the name tables the plugins of `plugins` read into `dir`, as `t2build` does when it
 /// installs them; a table whose packaged source is missing is reported and left out (the

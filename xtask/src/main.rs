@@ -4,6 +4,9 @@ mod bench;
 mod common;
 mod compare;
 mod conformance;
+mod geo;
+mod tcp_analysis;
+mod toggles;
 
 const HELP: &str = "\
 cargo xtask <command> [OPTIONS]
@@ -13,6 +16,11 @@ Commands:
                 (a plugin subset against ../shared/conformance, or --columns-of PLUGINS:
                 per-plugin verdicts on the columns and end-report lines of those plugins)
   bench         packets/s and peak RSS on the benchmark capture vs. the raw read
+  geo           basicFlow's country/organisation labels vs. the original's (special ranges, IPv6)
+  tcp-analysis  T2's TCP analysis (tcpFlags packet bits) against tshark's, per packet and
+                per flow, over every capture with TCP; writes docs/tcp-analysis.md
+  toggles       each setting of a plugin (default tcpFlags) at its other values, built and run
+                over every capture: crashes, and the columns that change vs. the default build
 
 `cargo xtask <command> --help` for the options.
 ";
@@ -47,6 +55,27 @@ fn real_main(args: &[String]) -> anyhow::Result<i32> {
             Some(o) => bench::run(o),
             None => {
                 print!("{}", bench::HELP);
+                Ok(0)
+            }
+        },
+        "tcp-analysis" => match tcp_analysis::parse_args(rest)? {
+            Some(o) => tcp_analysis::run(o),
+            None => {
+                print!("{}", tcp_analysis::HELP);
+                Ok(0)
+            }
+        },
+        "geo" => match geo::parse_args(rest)? {
+            Some(o) => geo::run(o),
+            None => {
+                print!("{}", geo::HELP);
+                Ok(0)
+            }
+        },
+        "toggles" => match toggles::parse_args(rest)? {
+            Some(o) => toggles::run(o),
+            None => {
+                print!("{}", toggles::HELP);
                 Ok(0)
             }
         },

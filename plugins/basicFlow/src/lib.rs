@@ -4,17 +4,25 @@
 //! Default columns (as T2 0.9.3's `_headers.txt`): `flowStat timeFirst timeLast duration
 //! numHdrDesc numHdrs hdrDesc srcMac dstMac ethType vlanID srcIP srcIPCC srcIPOrg srcPort dstIP
 //! dstIPCC dstIPOrg dstPort l4Proto`. The settings of `t2plugin.toml` remove columns at compile
-//! time. There is no subnet database yet: country and organisation are T2's unknown values
-//! (`-` and `"-"`). Packet mode (`-s`) adds `flowStat time pktIAT pktTrip flowDuration numHdrs
+//! time. Packet mode (`-s`) adds `flowStat time pktIAT pktTrip flowDuration numHdrs
 //! hdrDesc vlanID srcMac dstMac ethType srcIP srcIPCC srcIPOrg srcPort dstIP dstIPCC dstIPOrg
 //! dstPort l4Proto` per packet (spec §4.1).
+//!
+//! Country and organisation (`srcIPCC`, `srcIPOrg`, ...) come from the subnet tables
+//! `subnets4.bin`/`subnets6.bin` in the plugin folder (`t2build basicFlow` builds them; crate
+//! `t2-subnet`): T2's two-digit code and name for special-purpose ranges, a lower-case country
+//! code and the AS organisation for public addresses, T2's unknown values `-` and `"-"`
+//! otherwise or when a table is missing. Each flow's two addresses are looked up once, when
+//! the flow is created; packet mode reuses those labels for the flow's own addresses.
 
 #![allow(non_snake_case)]
 
 use std::collections::HashMap;
+use std::path::Path;
 use t2_plugin::abi::T2_OFF_NONE;
 use t2_plugin::abi::flow_stat::{HDOVRN, L2_NO_ETH, LAPD_FLOW, TIMEJUMP};
-use t2_plugin::{Column, FlowIndex, Host, Init, Output, Packet, PerFlow, Plugin, Result, Scalar};
+use t2_plugin::{Column, FlowIndex, Host, Init, Level, Output, Packet, PerFlow, Plugin, Result, Scalar};
+use t2_subnet::{Family, Table};
 
 t2_plugin::config_module!();
 use config::*;
@@ -28,6 +36,94 @@ const SUBNET_ORG: bool = BFO_SUBNET_TEST != 0 && BFO_SUBNET_ORG != 0;
 /// T2's "not found" values of the subnet columns.
 const UNKNOWN_CC: &str = "-";
 const UNKNOWN_ORG: &str = "-";
+
+/// The format version the start-up log prints as `Ver:` (T2 prints its database's).
+const SUBNET_LOG_VERSION: u32 = t2_subnet::table::FORMAT_VERSION;
+
+/// The subnet tables of the run (each `None` when missing or unreadable).
+#[derive(Default)]
+struct Subnets {
+    v4: Option<Table>,
+    v6: Option<Table>,
+}
+
+impl Subnets {
+    /// Opens the tables in `dir` and writes T2's two start-up lines (`[INF] IPv4 Ver: ...`,
+    /// our format version, the data's revision and the number of labelled ranges).
+    fn load(i: &Init<'_>, dir: &Path) -> Subnets {
+        let mut s = Subnets::default();
+        for family in [Family::V4, Family::V6] {
+            let path = dir.join(family.file_name());
+            let (table, line) = match Table::open(&path) {
+                Ok(t) => {
+                    let n = t.labelled_ranges() as u64;
+                    let line = format!(
+                        "{} Ver: {SUBNET_LOG_VERSION}, Rev: {}, Range Mode: 0, subnet ranges loaded: {n}{}",
+                        family.name(),
+                        t2_subnet::table::revision_ddmmyyyy(t.revision()),
+                        hr(n)
+                    );
+                    (Some(t), line)
+                }
+                // Kept in the same line (the harness and the tests treat it as run-dependent):
+                // a missing table is not an error, the columns then print unknown values.
+                Err(e) => (
+                    None,
+                    format!(
+                        "{} Ver: {SUBNET_LOG_VERSION}, Rev: 00000000, Range Mode: 0, subnet ranges loaded: 0 (no table '{}': {e}; run 't2build basicFlow')",
+                        family.name(),
+                        path.display()
+                    ),
+                ),
+            };
+            i.log(Level::Inf, &line);
+            match family {
+                Family::V4 => s.v4 = table,
+                Family::V6 => s.v6 = table,
+            }
+        }
+        s
+    }
+
+    /// The label index of an address of a flow or packet (0, unknown, without a table).
+    #[inline]
+    fn label_id(&self, ip_ver: u8, ip: &[u8; 16]) -> u32 {
+        match ip_ver {
+            4 => self.v4.as_ref().map_or(0, |t| {
+                t.label_id(u32::from_be_bytes([ip[0], ip[1], ip[2], ip[3]]) as u128)
+            }),
+            6 => self.v6.as_ref().map_or(0, |t| t.label_id(u128::from_be_bytes(*ip))),
+            _ => 0,
+        }
+    }
+
+    /// (country, organisation) of a label index.
+    #[inline]
+    fn label(&self, ip_ver: u8, id: u32) -> (&str, &str) {
+        let t = match ip_ver {
+            4 => self.v4.as_ref(),
+            6 => self.v6.as_ref(),
+            _ => None,
+        };
+        match t {
+            Some(t) if id != 0 => {
+                let e = t.label(id);
+                (e.code, e.org)
+            }
+            _ => (UNKNOWN_CC, UNKNOWN_ORG),
+        }
+    }
+}
+
+/// ` (x.xx K)` for values from 1024 on, as T2's log prints counts (`40567 (40.57 K)`).
+fn hr(v: u64) -> String {
+    if v < 1024 {
+        return String::new();
+    }
+    const UNITS: [&str; 7] = ["", "K", "M", "G", "T", "P", "E"];
+    let idx = (((63 - v.leading_zeros()) / 10) as usize).min(UNITS.len() - 1);
+    format!(" ({:.2} {})", v as f64 / 1000f64.powi(idx as i32), UNITS[idx])
+}
 
 /// Per-flow state (reset on a new flow).
 #[derive(Clone, Copy)]
@@ -44,6 +140,9 @@ struct FlowState {
     vlan: [u16; MAX_VLAN],
     /// Time of the flow's previous packet (packet mode: pktIAT).
     prev: t2_plugin::abi::T2Time,
+    /// Subnet label indices of the flow's source and destination address (looked up once).
+    src_label: u32,
+    dst_label: u32,
 }
 
 impl Default for FlowState {
@@ -59,6 +158,8 @@ impl Default for FlowState {
             dst_mac: [[0; 6]; MAX_MAC],
             vlan: [0; MAX_VLAN],
             prev: t2_plugin::abi::T2Time { sec: 0, nsec: 0, _pad: 0 },
+            src_label: 0,
+            dst_label: 0,
         }
     }
 }
@@ -111,6 +212,7 @@ pub struct BasicFlow {
     packet_mode: bool,
     /// The packet line being built (reused).
     line: Vec<u8>,
+    subnets: Subnets,
 }
 
 #[inline]
@@ -235,6 +337,7 @@ impl BasicFlow {
         use t2_plugin::fmt::*;
         let Some(flow) = host.flow(f).copied() else { return };
         let prev = self.flows.get(f).map(|st| st.prev).unwrap_or(pkt.ts);
+        let (src_label, dst_label) = self.flows.get(f).map_or((0, 0), |st| (st.src_label, st.dst_label));
         if let Some(st) = self.flows.get_mut(f) {
             st.prev = pkt.ts;
         }
@@ -246,6 +349,17 @@ impl BasicFlow {
             status | TIMEJUMP
         } else {
             status
+        };
+        let subnets = &self.subnets;
+        // The flow's labels for its own addresses; another address (rare) is looked up.
+        let label_of = |ip: &[u8; 16]| -> u32 {
+            if pkt.ip_ver == flow.ip_ver && *ip == flow.src_ip {
+                src_label
+            } else if pkt.ip_ver == flow.ip_ver && *ip == flow.dst_ip {
+                dst_label
+            } else {
+                subnets.label_id(pkt.ip_ver, ip)
+            }
         };
         let l = &mut self.line;
         let field = |l: &mut Vec<u8>| {
@@ -322,9 +436,10 @@ impl BasicFlow {
                 push_ip4(l, ip[..4].try_into().expect("4 bytes"));
             }
             field(l);
-            l.extend_from_slice(UNKNOWN_CC.as_bytes());
+            let (cc, org) = subnets.label(pkt.ip_ver, label_of(ip));
+            l.extend_from_slice(cc.as_bytes());
             field(l);
-            l.extend_from_slice(UNKNOWN_ORG.as_bytes());
+            l.extend_from_slice(org.as_bytes());
             field(l);
             if ports {
                 push_u64(l, port as u64);
@@ -398,7 +513,13 @@ impl Plugin for BasicFlow {
                 i.declare_packet_column(c)?;
             }
         }
+        let subnets = if SUBNET_CC || SUBNET_ORG {
+            Subnets::load(i, Path::new(i.plugin_dir()))
+        } else {
+            Subnets::default()
+        };
         Ok(BasicFlow {
+            subnets,
             flows: PerFlow::for_host(i),
             descs: Interner::default(),
             sensor_id: i.run().raw().sensor_id,
@@ -409,12 +530,18 @@ impl Plugin for BasicFlow {
         })
     }
 
-    fn on_new_flow(&mut self, _host: &Host, pkt: &Packet<'_>, f: FlowIndex) -> Result<()> {
+    fn on_new_flow(&mut self, host: &Host, pkt: &Packet<'_>, f: FlowIndex) -> Result<()> {
         let Some(st) = self.flows.get_mut(f) else {
             return Ok(());
         };
         *st = FlowState::default();
         st.prev = pkt.ts;
+        if SUBNET_CC || SUBNET_ORG {
+            if let Some(flow) = host.flow(f) {
+                st.src_label = self.subnets.label_id(flow.ip_ver, &flow.src_ip);
+                st.dst_label = self.subnets.label_id(flow.ip_ver, &flow.dst_ip);
+            }
+        }
         if BFO_VLAN != 0 {
             let ids = pkt.vlan_ids();
             let n = ids.len().min(MAX_VLAN);
@@ -505,13 +632,17 @@ impl Plugin for BasicFlow {
                 out.u16(v);
             }
         }
-        for (ip, port) in [(&flow.src_ip, flow.src_port), (&flow.dst_ip, flow.dst_port)] {
+        for (ip, port, label) in [
+            (&flow.src_ip, flow.src_port, st.src_label),
+            (&flow.dst_ip, flow.dst_port, st.dst_label),
+        ] {
             out.ipx(flow.ip_ver, ip);
+            let (cc, org) = self.subnets.label(flow.ip_ver, label);
             if SUBNET_CC {
-                out.str(UNKNOWN_CC);
+                out.str(cc);
             }
             if SUBNET_ORG {
-                out.str(UNKNOWN_ORG);
+                out.str(org);
             }
             out.u16(port);
         }

@@ -586,7 +586,7 @@ pub fn packet(
     }
     if snapped && (pkt.l3_len != 0 || ck_off.is_some()) {
         ipf |= SNAPPED;
-        if proto != 0 || !v4 {
+        if CHK_L4 && (proto != 0 || !v4) {
             // (The original sums bytes past the capture: never the header's value.)
             ipf |= L4_CHKSUM_ERR;
         }
@@ -629,8 +629,20 @@ pub fn packet(
             }
             s
         };
+        // UDP-Lite: the checksum covers the first `coverage` bytes (0: all of them); a
+        // coverage below the header or past the datagram is an error (L4_CHKCOVERR).
+        let mut covered = l4_len;
+        if proto == 136 && !later {
+            let cov = be16(d, l4 + 4) as usize;
+            if cov != 0 {
+                if cov < 8 || cov > l4_len {
+                    fs |= L4_CHKCOVERR;
+                }
+                covered = cov.min(l4_len);
+            }
+        }
         let data_sum = |o: usize| -> u64 {
-            let end = (l4 + l4_len).min(d.len());
+            let end = (l4 + covered).min(d.len());
             let data = &d[l4.min(end)..end];
             sum_bytes(0, data, false) - be16(d, l4 + o) as u64
         };
@@ -859,7 +871,9 @@ fn tcp(
                     me.ws_syn = true;
                 }
                 5 => *fs |= TCP_SACK,
-                8 => {
+                // (Timestamps belong to NAT_BT_EST: without it neither the columns nor the
+                // tcpFStat bits of the timestamp option.)
+                8 if BTM => {
                     let val = be32(d, i + 2);
                     let ecr = be32(d, i + 6);
                     // (Against the highest TSval so far.)
@@ -935,9 +949,13 @@ fn tcp(
     } else {
         0
     };
+    // (The initial and the last window are kept without WINDOWSIZE too: JA4T and the
+    // SEQ/ACK analysis use them.)
+    if first_tcp {
+        me.win_init = win;
+    }
     if WIN {
         if first_tcp {
-            me.win_init = win;
             me.win_min = win;
             me.win_max = win;
             me.win_avg = win as f32;
@@ -965,13 +983,13 @@ fn tcp(
                 me.fstat |= TCP_WIN_UP;
             }
         }
-        me.win_last = win;
         if win < WINMIN && !sfr {
             me.win_below += 1;
             g.win_below += 1;
             *fs |= TCP_ZWIN;
         }
     }
+    me.win_last = win;
 
     if syn && flags & ACK != 0 && me.ws_syn {
         // A SYN-ACK with a window scale option: scaling in use in both directions (this

@@ -8,15 +8,17 @@
 //! | `portmap.txt` | portClassifier, protoStats | the IANA service registry as Wireshark ships it (`libwireshark-data`'s `services`, [`services`]) |
 //! | `proto.txt` | protoStats | t2rs's table of IP protocol names, completed from netbase's `/etc/protocols` ([`names`]) |
 //! | `ethertypes.txt` | protoStats | t2rs's table of ethertype names, completed from netbase's `/etc/ethertypes` ([`names`]) |
+//! | `subnets4.bin`, `subnets6.bin` | basicFlow | special-purpose ranges, countries from `geoip-database` / `@ip-location-db/geo-whois-asn-country`, ASNs from `@ip-location-db/asn` ([`geo`]; binary, `crates/t2-subnet`) |
 //!
 //! Every file starts with comment lines naming its sources and their package versions; the
 //! formats are those the plugins document (`plugins/macRecorder/src/oui.rs`,
 //! `plugins/portClassifier/src/portmap.rs`, `plugins/protoStats/src/names.rs`). See
 //! `docs/databases.md` for the choice of sources and their agreement with the original.
 //!
-//! This module uses `std` only: the xtask harness compiles it into its own binary (with
+//! This module uses `std` and `t2-subnet` only: the xtask harness compiles it into its own binary (with
 //! `#[path]`) to fill the plugin folders it builds.
 
+pub mod geo;
 pub mod names;
 pub mod oui;
 pub mod services;
@@ -35,14 +37,19 @@ pub enum TableKind {
     Portmap,
     Proto,
     Ethertypes,
+    /// basicFlow's binary subnet tables.
+    Subnets4,
+    Subnets6,
 }
 
 impl TableKind {
-    pub const ALL: [TableKind; 4] = [
+    pub const ALL: [TableKind; 6] = [
         TableKind::Oui,
         TableKind::Portmap,
         TableKind::Proto,
         TableKind::Ethertypes,
+        TableKind::Subnets4,
+        TableKind::Subnets6,
     ];
 
     /// The file name in the plugin folder (the plugins' default setting).
@@ -52,6 +59,8 @@ impl TableKind {
             TableKind::Portmap => "portmap.txt",
             TableKind::Proto => "proto.txt",
             TableKind::Ethertypes => "ethertypes.txt",
+            TableKind::Subnets4 => t2_subnet::Family::V4.file_name(),
+            TableKind::Subnets6 => t2_subnet::Family::V6.file_name(),
         }
     }
 
@@ -61,6 +70,7 @@ impl TableKind {
             TableKind::Oui => "ieee-data",
             TableKind::Portmap => "libwireshark-data",
             TableKind::Proto | TableKind::Ethertypes => "netbase",
+            TableKind::Subnets4 | TableKind::Subnets6 => "geoip-database",
         }
     }
 }
@@ -71,6 +81,7 @@ pub fn tables_of_plugin(name: &str) -> &'static [TableKind] {
         "macRecorder" => &[TableKind::Oui],
         "portClassifier" => &[TableKind::Portmap],
         "protoStats" => &[TableKind::Portmap, TableKind::Proto, TableKind::Ethertypes],
+        "basicFlow" => &[TableKind::Subnets4, TableKind::Subnets6],
         _ => &[],
     }
 }
@@ -89,6 +100,12 @@ pub struct Sources {
     pub ethertypes: PathBuf,
     /// dpkg's database, for the package versions written into the headers (`T2_DPKG_STATUS`).
     pub dpkg_status: PathBuf,
+    /// Debian `geoip-database`: `GeoIP.dat`, `GeoIPv6.dat` (`T2_GEOIP_DIR`).
+    pub geoip_dir: PathBuf,
+    /// The folder of the npm packages `@ip-location-db/asn` and
+    /// `@ip-location-db/geo-whois-asn-country` (`T2_IP_LOCATION_DB`; default
+    /// `~/.local/share/t2rs/node_modules/@ip-location-db`, where setup.sh installs them).
+    pub ip_location_db: PathBuf,
 }
 
 impl Sources {
@@ -106,6 +123,14 @@ impl Sources {
             protocols: env("T2_PROTOCOLS_FILE", "/etc/protocols"),
             ethertypes: env("T2_ETHERTYPES_FILE", "/etc/ethertypes"),
             dpkg_status: env("T2_DPKG_STATUS", "/var/lib/dpkg/status"),
+            geoip_dir: env("T2_GEOIP_DIR", "/usr/share/GeoIP"),
+            ip_location_db: env(
+                "T2_IP_LOCATION_DB",
+                &format!(
+                    "{}/.local/share/t2rs/node_modules/@ip-location-db",
+                    std::env::var("HOME").unwrap_or_default()
+                ),
+            ),
         }
     }
 
@@ -143,11 +168,12 @@ pub fn dpkg_version(status: &str, name: &str) -> Option<String> {
     None
 }
 
-/// A generated table: its text and what to report.
+/// A generated table: its contents and what to report.
 #[derive(Clone, Debug)]
 pub struct Generated {
     pub kind: TableKind,
-    pub text: String,
+    /// The file's contents (text tables: UTF-8 with their comment header).
+    pub bytes: Vec<u8>,
     /// Number of entries (lines that are not comments).
     pub entries: usize,
     /// The sources, as written in the header (`ieee-data 20220827.1`, ...).
@@ -172,7 +198,22 @@ pub fn generate(kind: TableKind, src: &Sources) -> io::Result<Generated> {
                 )
             })
     };
-    let (text, source) = match kind {
+    // (text, sources, what the table holds, where its format is documented)
+    let (text, source, what, format) = match kind {
+        TableKind::Subnets4 | TableKind::Subnets6 => {
+            let family = if kind == TableKind::Subnets4 {
+                t2_subnet::Family::V4
+            } else {
+                t2_subnet::Family::V6
+            };
+            let t = geo::generate(family, src)?;
+            return Ok(Generated {
+                kind,
+                bytes: t.bytes,
+                entries: t.labelled,
+                source: t.source,
+            });
+        }
         TableKind::Oui => {
             let mut files = Vec::new();
             for &(file, bits) in oui::IEEE_FILES {
@@ -197,7 +238,12 @@ pub fn generate(kind: TableKind, src: &Sources) -> io::Result<Generated> {
                 .iter()
                 .flat_map(|(_, bits, t)| oui::parse_ieee_txt(t, *bits))
                 .collect();
-            (oui::table_text(&records), source)
+            (
+                oui::table_text(&records),
+                source,
+                "MAC address prefixes and their manufacturer labels",
+                "plugins/macRecorder/src/oui.rs",
+            )
         }
         TableKind::Portmap => {
             let t = read(&src.wireshark_services)?;
@@ -206,7 +252,12 @@ pub fn generate(kind: TableKind, src: &Sources) -> io::Result<Generated> {
                 src.package("libwireshark-data"),
                 src.wireshark_services.display()
             );
-            (services::portmap_text(&services::parse(&t)), source)
+            (
+                services::portmap_text(&services::parse(&t)),
+                source,
+                "TCP/UDP ports, their service names and descriptions",
+                "plugins/portClassifier/src/portmap.rs",
+            )
         }
         TableKind::Proto => {
             let t = read(&src.protocols)?;
@@ -215,7 +266,12 @@ pub fn generate(kind: TableKind, src: &Sources) -> io::Result<Generated> {
                 src.package("netbase"),
                 src.protocols.display()
             );
-            (names::proto_text(&names::parse_protocols(&t)), source)
+            (
+                names::proto_text(&names::parse_protocols(&t)),
+                source,
+                "IP protocol numbers and their descriptions",
+                "plugins/protoStats/src/names.rs",
+            )
         }
         TableKind::Ethertypes => {
             let t = read(&src.ethertypes)?;
@@ -224,7 +280,12 @@ pub fn generate(kind: TableKind, src: &Sources) -> io::Result<Generated> {
                 src.package("netbase"),
                 src.ethertypes.display()
             );
-            (names::ethertypes_text(&names::parse_ethertypes(&t)), source)
+            (
+                names::ethertypes_text(&names::parse_ethertypes(&t)),
+                source,
+                "ethertypes and their descriptions",
+                "plugins/protoStats/src/names.rs",
+            )
         }
     };
     let entries = text
@@ -232,34 +293,23 @@ pub fn generate(kind: TableKind, src: &Sources) -> io::Result<Generated> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .count();
     let header = format!(
-        "# {}: {} (generated by t2build --data; format: {})\n# source: {source}\n",
+        "# {}: {what} (generated by t2build --data; format: {format})\n# source: {source}\n",
         kind.file_name(),
-        match kind {
-            TableKind::Oui => "MAC address prefixes and their manufacturer labels",
-            TableKind::Portmap => "TCP/UDP ports, their service names and descriptions",
-            TableKind::Proto => "IP protocol numbers and their descriptions",
-            TableKind::Ethertypes => "ethertypes and their descriptions",
-        },
-        match kind {
-            TableKind::Oui => "plugins/macRecorder/src/oui.rs",
-            TableKind::Portmap => "plugins/portClassifier/src/portmap.rs",
-            TableKind::Proto | TableKind::Ethertypes => "plugins/protoStats/src/names.rs",
-        }
     );
     Ok(Generated {
         kind,
-        text: header + &text,
+        bytes: (header + &text).into_bytes(),
         entries,
         source,
     })
 }
 
 /// Writes `dir/name` atomically (temporary file + rename), creating `dir`.
-pub fn write_atomic(dir: &Path, name: &str, text: &str) -> io::Result<PathBuf> {
+pub fn write_atomic(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> io::Result<PathBuf> {
     fs::create_dir_all(dir)?;
     let dest = dir.join(name);
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    let r = fs::write(&tmp, text).and_then(|()| fs::rename(&tmp, &dest));
+    let r = fs::write(&tmp, contents).and_then(|()| fs::rename(&tmp, &dest));
     if r.is_err() {
         let _ = fs::remove_file(&tmp);
     }
@@ -288,7 +338,7 @@ pub fn install(dir: &Path, kinds: &[TableKind], src: &Sources) -> io::Result<Vec
         done.push(k);
         match generate(k, src) {
             Ok(g) => {
-                let path = write_atomic(dir, k.file_name(), &g.text)?;
+                let path = write_atomic(dir, k.file_name(), &g.bytes)?;
                 out.push(Installed::Written(path, g.entries, g.source));
             }
             Err(e) => out.push(Installed::Missing(k, e.to_string())),

@@ -226,6 +226,8 @@ fn install_writes_headers_and_reports_missing_sources() {
         protocols: src_dir.join("protocols"),
         ethertypes: src_dir.join("ethertypes"),
         dpkg_status: src_dir.join("status"),
+        geoip_dir: src_dir.join("GeoIP"),
+        ip_location_db: src_dir.join("ip-location-db"),
     };
     let out = temp_dir("out");
     let mut kinds: Vec<TableKind> = tables_of_plugin("macRecorder").to_vec();
