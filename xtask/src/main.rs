@@ -79,6 +79,8 @@ fn real_main(args: &[String]) -> anyhow::Result<i32> {
                 Ok(0)
             }
         },
+        // (Internal: see `common::install_name_tables`.)
+        common::TABLES_CHILD => common::install_name_tables_here(rest),
         "-h" | "--help" | "help" => {
             print!("{HELP}");
             Ok(0)
