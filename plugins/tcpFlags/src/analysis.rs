@@ -670,10 +670,27 @@ pub fn packet(
                 me.ck_part = data_sum(o);
                 me.ck_hdr = v.l4_hdr_ck;
                 me.ck_len = l4_len as u32;
+            } else if proto == 47 {
+                // GRE (never verified): the original adds the pseudo-header to a running sum
+                // it never resets, so the value of a flow's k-th packet is the complement of
+                // the sum of all k (the same packet repeated shows 1, 2, 3, ... times one sum:
+                // tcpdump/nhrp.pcapng). The packet's own bytes count only for protocol type
+                // 0x2001 (its captured L7 bytes); for every other GRE payload of the corpus
+                // (ERSPAN, Ethernet, WCCP, unknown types) the sum is the pseudo-header alone.
+                let x = if pkt.l7_off == T2_OFF_NONE || be16(d, l4 + 2) != 0x2001 {
+                    0
+                } else {
+                    let start = (pkt.l7_off as usize).min(d.len());
+                    let end = start.saturating_add(pkt.snap_l7_len as usize).min(d.len());
+                    sum_bytes(0, &d[start..end], false)
+                };
+                me.ck_part = fold(me.ck_part + x + pseudo(l4_len as u64, true)) as u64;
+                v.l4_cal_ck = finish(me.ck_part);
+                ipf |= L4_CHKSUM_ERR;
             } else {
                 let s = data_sum(o) + pseudo(l4_len as u64, false);
                 v.l4_cal_ck = finish(s);
-                if v.l4_cal_ck != v.l4_hdr_ck || snapped || proto == 47 {
+                if v.l4_cal_ck != v.l4_hdr_ck || snapped {
                     ipf |= L4_CHKSUM_ERR;
                 }
             }
