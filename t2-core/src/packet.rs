@@ -117,6 +117,21 @@ impl Dissected {
         self.abi.data = data.as_ptr();
         self.abi.hdr_desc = T2Str { ptr: self.hdr_desc.as_ptr(), len: self.hdr_desc_len };
     }
+
+    /// The `caplen` captured bytes [`bind`](Self::bind) pointed `abi.data` at (none before).
+    /// The slice is not tied to `self`, so `abi` can be changed while it is read.
+    ///
+    /// # Safety
+    /// Only while the packet given to `bind` is being processed: the capture reader keeps
+    /// those bytes alive and unmoved until the next packet is read.
+    pub unsafe fn captured<'a>(&self) -> &'a [u8] {
+        if self.abi.data.is_null() {
+            return &[];
+        }
+        // SAFETY: `abi.data` points at `caplen` bytes alive for the packet (the caller's
+        // promise above).
+        unsafe { core::slice::from_raw_parts(self.abi.data, self.abi.caplen as usize) }
+    }
 }
 
 /// A [`T2Packet`] with every offset absent and every value zero.

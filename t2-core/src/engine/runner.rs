@@ -433,13 +433,8 @@ impl Engine {
     /// `on_layer2` see the packet once.
     fn sctp_packet(&mut self, d: &mut Dissected, now: T2Time, mut key: FlowKey) -> bool {
         let a = d.abi;
-        let data: &[u8] = if a.data.is_null() {
-            &[]
-        } else {
-            // SAFETY: `bind` pointed `abi.data` at this packet's `caplen` captured bytes, which
-            // stay alive and unmoved for the whole packet (see `Dissected::bind`).
-            unsafe { std::slice::from_raw_parts(a.data, a.caplen as usize) }
-        };
+        // SAFETY: read during this packet's processing only.
+        let data = unsafe { d.captured() };
         let l4 = a.l4_off as usize;
         if a.l4_off == T2_OFF_NONE || l4 + 12 > data.len() {
             return self.ip_flow(d, now, key, true);
@@ -671,13 +666,8 @@ impl Engine {
     fn write_packet_line(&mut self, slot: u32, d: &Dissected) {
         let Some(w) = self.packets.as_mut() else { return };
         let a = &d.abi;
-        let data: &[u8] = if a.data.is_null() {
-            &[]
-        } else {
-            // SAFETY: `bind` pointed `abi.data` at this packet's `caplen` captured bytes, which
-            // stay alive and unmoved for the whole packet (see `Dissected::bind`).
-            unsafe { std::slice::from_raw_parts(a.data, a.caplen as usize) }
-        };
+        // SAFETY: read during this packet's processing only.
+        let data = unsafe { d.captured() };
         // The payload columns start at the layer SPKTMD_PCNTL names; the L7 payload ends with
         // the captured IP payload, the other layers with the captured frame.
         let payload = match self.core.spktmd_pcntl {
