@@ -100,12 +100,33 @@ pub fn push_g(out: &mut Vec<u8>, v: f64, prec: usize) {
         }
         let _ = write!(out, "{a}");
     } else {
-        let decimals = (p as i32 - 1 - exp) as usize;
-        let mut f = StackBuf::new();
-        if write!(f, "{:.*}", decimals, v).is_err() {
-            return;
+        // Fixed notation shows the same p significant digits (both forms round the value to
+        // p digits, and X is the exponent after that rounding), so they are placed around a
+        // point instead of formatting the value a second time (this runs for most float cells).
+        let mant = &s[..epos];
+        if v < 0.0 {
+            out.push(b'-');
         }
-        out.extend_from_slice(strip_zeros(f.as_bytes()));
+        let mut digits = [0u8; 48];
+        let mut n = 0;
+        for &c in mant.iter().filter(|c| c.is_ascii_digit()) {
+            digits[n] = c;
+            n += 1;
+        }
+        let digits = &digits[..n];
+        let start = out.len();
+        if exp >= 0 {
+            let int_len = exp as usize + 1;
+            out.extend_from_slice(&digits[..int_len]);
+            out.push(b'.');
+            out.extend_from_slice(&digits[int_len..]);
+        } else {
+            out.extend_from_slice(b"0.");
+            out.extend(std::iter::repeat_n(b'0', (-exp - 1) as usize));
+            out.extend_from_slice(digits);
+        }
+        let kept = strip_zeros(&out[start..]).len();
+        out.truncate(start + kept);
     }
 }
 

@@ -73,6 +73,39 @@ impl<T: Default + Clone> PerFlow<T> {
     }
 }
 
+impl<T: Default + Clone> PerFlow<T> {
+    /// The entries of a flow and of its opposite, both mutable at once (for plugins whose
+    /// per-packet analysis updates both directions), without copying them out and back.
+    /// `None` for an index beyond the capacity, and for `opposite` equal to `flow`.
+    #[inline]
+    pub fn pair_mut(
+        &mut self,
+        flow: FlowIndex,
+        opposite: Option<FlowIndex>,
+    ) -> (Option<&mut T>, Option<&mut T>) {
+        let f = flow as usize;
+        let o = opposite.map(|o| o as usize).filter(|&o| o != f && o < self.capacity);
+        if f < self.capacity {
+            self.grow_to(f);
+        }
+        let Some(o) = o else {
+            return (self.items.get_mut(f), None);
+        };
+        self.grow_to(o);
+        if f >= self.items.len() {
+            return (None, self.items.get_mut(o));
+        }
+        // (split_at_mut rather than get_disjoint_mut: the SDK's MSRV is 1.85.)
+        if f < o {
+            let (lo, hi) = self.items.split_at_mut(o);
+            (Some(&mut lo[f]), Some(&mut hi[0]))
+        } else {
+            let (lo, hi) = self.items.split_at_mut(f);
+            (Some(&mut hi[0]), Some(&mut lo[o]))
+        }
+    }
+}
+
 impl<T> PerFlow<T> {
     /// Number of slots (the flow capacity).
     pub fn len(&self) -> usize {
@@ -135,5 +168,22 @@ mod tests {
         assert_eq!(base, p.items.as_ptr(), "storage never moves");
         assert!(p.get(10).is_none());
         assert_eq!(p.exported().count, 10);
+    }
+
+    #[test]
+    fn pair_of_a_flow_and_its_opposite() {
+        let mut p: PerFlow<u32> = PerFlow::new(10);
+        let (a, b) = p.pair_mut(2, Some(6));
+        *a.unwrap() = 1;
+        *b.unwrap() = 2;
+        assert_eq!((p[2], p[6]), (1, 2), "both written in place, slots grown on first use");
+        let (a, b) = p.pair_mut(6, Some(2));
+        assert_eq!((*a.unwrap(), *b.unwrap()), (2, 1));
+        assert!(p.pair_mut(3, None).1.is_none());
+        assert!(p.pair_mut(3, Some(3)).1.is_none(), "a flow is not its own opposite");
+        let (a, b) = p.pair_mut(4, Some(10));
+        assert!(a.is_some() && b.is_none(), "an opposite beyond the capacity");
+        let (a, b) = p.pair_mut(12, Some(1));
+        assert!(a.is_none() && b.is_some(), "a flow beyond the capacity");
     }
 }

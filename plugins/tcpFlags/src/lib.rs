@@ -480,29 +480,22 @@ impl Plugin for TcpFlags {
 
     fn on_layer4(&mut self, host: &Host, pkt: &Packet<'_>, f: FlowIndex) -> Result<()> {
         let opp = host.opposite(f);
-        let mut me = self.flows.get(f).copied().unwrap_or_default();
-        let mut op = opp.and_then(|o| self.flows.get(o).copied());
         let op_last = opp.and_then(|o| host.flow(o)).map(|fl| fl.last_seen);
         let status = host.flow(f).map_or(0, |fl| fl.status);
-        let (vals, timejump) = analysis::packet(
-            &mut self.g,
-            &mut me,
-            op.as_mut(),
-            op_last,
-            status,
-            pkt,
-            &self.stale,
-        );
+        // Both directions' states are updated in place (they are large: no copies per packet).
+        let (me, op) = self.flows.pair_mut(f, opp);
+        let mut foreign;
+        let me = match me {
+            Some(m) => m,
+            None => {
+                foreign = Flow::default();
+                &mut foreign
+            }
+        };
+        let (vals, timejump) =
+            analysis::packet(&mut self.g, me, op, op_last, status, pkt, &self.stale);
         if timejump {
             host.set_flow_status(f, TIMEJUMP);
-        }
-        if let Some(s) = self.flows.get_mut(f) {
-            *s = me;
-        }
-        if let (Some(o), Some(c)) = (opp, op) {
-            if let Some(s) = self.flows.get_mut(o) {
-                *s = c;
-            }
         }
         if self.packet_mode {
             packet_fields(host, &vals, &self.stale);

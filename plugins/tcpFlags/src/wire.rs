@@ -32,14 +32,41 @@ pub fn sum_bytes(mut sum: u64, data: &[u8], odd: bool) -> u64 {
             d = rest;
         }
     }
-    let mut it = d.chunks_exact(2);
-    for w in &mut it {
-        sum += u16::from_be_bytes([w[0], w[1]]) as u64;
+    sum + sum_words(d)
+}
+
+/// The exact sum of `d` read as big-endian 16-bit words (an odd last byte padded with zero).
+///
+/// Why not a plain loop over word pairs: this runs over every byte of every packet (the L4
+/// checksum), so it adds 8 bytes at a time, SWAR style: the high bytes of the four words
+/// (even positions) and their low bytes (odd positions) are summed in separate 16-bit
+/// lanes of two accumulators, which cannot overflow within 256 blocks of 8 bytes (255 × 256
+/// < 2^16). The sum stays exact, not just congruent mod 0xffff, because callers subtract
+/// a stored checksum word from it before folding.
+#[inline]
+fn sum_words(d: &[u8]) -> u64 {
+    const LANES: u64 = 0x00ff_00ff_00ff_00ff;
+    const BLOCK: usize = 8 * 256;
+    let lanes_sum = |v: u64| (v & 0xffff) + ((v >> 16) & 0xffff) + ((v >> 32) & 0xffff) + (v >> 48);
+    let mut total = 0u64;
+    let (whole, rest) = d.split_at(d.len() / 8 * 8);
+    for block in whole.chunks(BLOCK) {
+        let (mut high, mut low) = (0u64, 0u64);
+        for c in block.chunks_exact(8) {
+            let x = u64::from_le_bytes(c.try_into().expect("8-byte chunk"));
+            high += x & LANES;
+            low += (x >> 8) & LANES;
+        }
+        total += (lanes_sum(high) << 8) + lanes_sum(low);
     }
-    if let [x] = it.remainder() {
-        sum += (*x as u64) << 8;
+    let mut words = rest.chunks_exact(2);
+    for w in &mut words {
+        total += u16::from_be_bytes([w[0], w[1]]) as u64;
     }
-    sum
+    if let [x] = words.remainder() {
+        total += (*x as u64) << 8;
+    }
+    total
 }
 
 /// Folds a sum to 16 bits.
@@ -109,6 +136,35 @@ mod tests {
         assert_eq!(s, 0x1234 + 0x5600);
         let s = sum_bytes(s, &[0x78, 0x9a], true);
         assert_eq!(fold(s), fold(0x1234 + 0x5678 + 0x9a00));
+    }
+
+    #[test]
+    fn word_sum_is_exact_for_every_length_and_alignment() {
+        // Against the plain definition, over lengths crossing the 8-byte and 2048-byte
+        // blocks, with bytes 0xff (the lane-overflow worst case) and a pseudo-random mix.
+        let plain = |d: &[u8]| -> u64 {
+            d.chunks(2)
+                .map(|w| ((w[0] as u64) << 8) + *w.get(1).unwrap_or(&0) as u64)
+                .sum()
+        };
+        let mut x = 0x2545_f491u32;
+        let mixed: Vec<u8> = (0..5000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x as u8
+            })
+            .collect();
+        let ones = vec![0xffu8; 5000];
+        for data in [&mixed, &ones] {
+            for len in (0..40).chain([2047, 2048, 2049, 2055, 4096, 4103, 5000]) {
+                for start in 0..3 {
+                    let d = &data[start..start + len.min(data.len() - start)];
+                    assert_eq!(sum_bytes(7, d, false), 7 + plain(d), "len {len} start {start}");
+                }
+            }
+        }
     }
 
     #[test]

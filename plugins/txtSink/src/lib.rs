@@ -10,14 +10,22 @@
 //!   follow SIZE bytes (or SIZE flows) in the current one, so no empty file is left behind.
 //!   The column-names line is repeated in each file only with `TFS_PRI_HDR_FW=1`.
 //! - `TFS_GZ_COMPRESS` accepts only 0 for now.
-//! - Records are formatted straight into one output buffer, written to the file whenever it
-//!   holds [`BUF_SIZE`] bytes (and before a split switches files, and at the end): no
-//!   per-record line buffer or copy.
+//! - Records are formatted into one output buffer, written to the file whenever it holds
+//!   [`BUF_SIZE`] bytes (and before a split switches files, and at the end).
+//! - When the flow file is a file (not stdout), formatting and writing run on a writer
+//!   thread: `buffer_to_sink` only appends the record's bytes to a batch, handed over every
+//!   [`BATCH_SIZE`] bytes through a bounded channel (batches are recycled, so no allocation
+//!   per record). Text formatting is the costliest step of a flow's end, and the capture
+//!   loop need not wait for it. The lines and files are the same as when written directly;
+//!   a malformed record or a write error stops the writer, and the error is returned by the
+//!   next `buffer_to_sink` that hands over a batch, or by `finalize`.
 
 #![allow(non_snake_case)]
 
 use std::fs::File;
 use std::io::Write;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::JoinHandle;
 use t2_plugin::record::TextFormatter;
 use t2_plugin::{Host, Init, Plugin, Result, Schema};
 
@@ -28,6 +36,10 @@ use config::*;
 const BUF_SIZE: usize = 1 << 20;
 /// Spare capacity past `BUF_SIZE` (a record usually fits without growing the buffer).
 const BUF_SLACK: usize = 64 << 10;
+/// Record bytes collected before a batch goes to the writer thread.
+const BATCH_SIZE: usize = 256 << 10;
+/// Batches in flight (bounds the memory held when the disk is slower than the capture).
+const BATCHES: usize = 4;
 
 struct Split {
     /// Bytes or flows per file.
@@ -39,17 +51,39 @@ struct Split {
     base: String,
 }
 
-pub struct TxtSink {
+/// Formats records and writes the flow file(s): everything but the hand-over.
+struct Writer {
     schema: Schema,
     fmt: TextFormatter,
     /// Formatted text not yet written to `out`.
     buf: Vec<u8>,
     /// The flow file (or stdout), unbuffered: `buf` is the buffer.
-    out: Option<Box<dyn Write>>,
+    out: Option<Box<dyn Write + Send>>,
     split: Option<Split>,
     /// Bytes or flows written to the current file (records only).
     written: u64,
     header_line: Vec<u8>,
+}
+
+/// The hand-over to a writer thread.
+struct Pipe {
+    /// Records not yet handed over, each as its length (u32, native order) and its bytes.
+    batch: Vec<u8>,
+    to_writer: Option<SyncSender<Vec<u8>>>,
+    /// Batches the writer is done with, for reuse.
+    spare: Receiver<Vec<u8>>,
+    writer: Option<JoinHandle<std::result::Result<(), String>>>,
+}
+
+enum Output {
+    /// Not started yet.
+    None,
+    Direct(Box<Writer>),
+    Threaded(Pipe),
+}
+
+pub struct TxtSink {
+    output: Output,
 }
 
 fn create(path: &str) -> Result<File> {
@@ -111,7 +145,7 @@ pub fn headers_text(host: &Host, schema: &Schema) -> String {
     s
 }
 
-impl TxtSink {
+impl Writer {
     /// Writes the buffered text to the current output.
     fn flush_buf(&mut self) -> Result<()> {
         if !self.buf.is_empty() {
@@ -139,71 +173,9 @@ impl TxtSink {
         self.written = 0;
         Ok(())
     }
-}
 
-impl Drop for TxtSink {
-    /// A sink dropped without `finalize` still writes what it buffered.
-    fn drop(&mut self) {
-        let _ = self.flush_buf();
-        if let Some(w) = self.out.as_mut() {
-            let _ = w.flush();
-        }
-    }
-}
-
-impl Plugin for TxtSink {
-    fn init(_i: &mut Init<'_>) -> Result<Self> {
-        Ok(TxtSink {
-            schema: Schema::default(),
-            fmt: TextFormatter::default(),
-            buf: Vec::with_capacity(BUF_SIZE + BUF_SLACK),
-            out: None,
-            split: None,
-            written: 0,
-            header_line: Vec::new(),
-        })
-    }
-
-    fn on_start(&mut self, host: &Host) -> Result<()> {
-        self.schema = host.schema()?;
-        self.header_line = self.schema.header_line().into_bytes();
-        self.header_line.push(b'\n');
-        let prefix = host.output_prefix().to_string();
-        if prefix == "-" {
-            self.out = Some(Box::new(std::io::stdout()));
-            if TFS_PRI_HDR != 0 {
-                self.buf.extend_from_slice(&self.header_line);
-            }
-            return Ok(());
-        }
-        let flows_path = format!("{prefix}{TFS_FLOWS_SUFFIX}");
-        match host.split() {
-            Some((limit, by_flows, start)) if TFS_SPLIT != 0 => {
-                self.split = Some(Split {
-                    limit,
-                    by_flows,
-                    index: start,
-                    base: flows_path,
-                });
-                self.open_split_file()?;
-            }
-            _ => {
-                self.out = Some(Box::new(create(&flows_path)?));
-                if TFS_PRI_HDR != 0 {
-                    self.buf.extend_from_slice(&self.header_line);
-                }
-            }
-        }
-        if TFS_HDR_FILE != 0 {
-            let path = format!("{prefix}{TFS_HEADERS_SUFFIX}");
-            let mut f = create(&path)?;
-            f.write_all(headers_text(host, &self.schema).as_bytes())
-                .map_err(|e| format!("cannot write '{path}': {e}"))?;
-        }
-        Ok(())
-    }
-
-    fn buffer_to_sink(&mut self, _host: &Host, record: &[u8]) -> Result<()> {
+    /// Formats one record as a line (a malformed record leaves no partial line).
+    fn record(&mut self, record: &[u8]) -> Result<()> {
         if let Some(sp) = &mut self.split {
             if self.written >= sp.limit {
                 sp.index += 1;
@@ -229,12 +201,184 @@ impl Plugin for TxtSink {
         Ok(())
     }
 
-    fn finalize(mut self, _host: &Host) -> Result<()> {
+    /// Writes out what is buffered and flushes the file.
+    fn finish(&mut self) -> Result<()> {
         self.flush_buf()?;
-        if let Some(mut w) = self.out.take() {
+        if let Some(w) = self.out.as_mut() {
             w.flush()?;
         }
         Ok(())
+    }
+}
+
+impl Drop for Writer {
+    /// A writer dropped without `finish` still writes what it buffered.
+    fn drop(&mut self) {
+        let _ = self.finish();
+    }
+}
+
+impl Pipe {
+    /// Moves `w` to a new writer thread.
+    fn start(mut w: Writer) -> Result<Pipe> {
+        let (to_writer, batches) = sync_channel::<Vec<u8>>(BATCHES);
+        let (give_back, spare) = sync_channel::<Vec<u8>>(BATCHES + 2);
+        let writer = std::thread::Builder::new()
+            .name("txtSink writer".into())
+            .spawn(move || -> std::result::Result<(), String> {
+                for batch in batches {
+                    let mut rest = &batch[..];
+                    while let Some((len, tail)) = rest.split_first_chunk::<4>() {
+                        let len = u32::from_ne_bytes(*len) as usize;
+                        let (rec, tail) = tail.split_at(len);
+                        w.record(rec).map_err(|e| e.to_string())?;
+                        rest = tail;
+                    }
+                    let _ = give_back.try_send(batch);
+                }
+                w.finish().map_err(|e| e.to_string())
+            })
+            .map_err(|e| format!("cannot start the writer thread: {e}"))?;
+        Ok(Pipe {
+            batch: Vec::with_capacity(BATCH_SIZE + BUF_SLACK),
+            to_writer: Some(to_writer),
+            spare,
+            writer: Some(writer),
+        })
+    }
+
+    fn record(&mut self, record: &[u8]) -> Result<()> {
+        let len = u32::try_from(record.len()).map_err(|_| "record longer than 4 GiB")?;
+        self.batch.extend_from_slice(&len.to_ne_bytes());
+        self.batch.extend_from_slice(record);
+        if self.batch.len() >= BATCH_SIZE {
+            self.hand_over()?;
+        }
+        Ok(())
+    }
+
+    /// Sends the current batch to the writer (blocks while BATCHES are in flight).
+    fn hand_over(&mut self) -> Result<()> {
+        let next = match self.spare.try_recv() {
+            Ok(mut b) => {
+                b.clear();
+                b
+            }
+            Err(_) => Vec::with_capacity(BATCH_SIZE + BUF_SLACK),
+        };
+        let batch = std::mem::replace(&mut self.batch, next);
+        let sent = match &self.to_writer {
+            Some(tx) => tx.send(batch).is_ok(),
+            None => false,
+        };
+        if sent {
+            Ok(())
+        } else {
+            // The writer stopped: its error says why.
+            self.join()
+        }
+    }
+
+    /// Hands over the last batch, lets the writer finish and returns its result.
+    fn finish(&mut self) -> Result<()> {
+        let last = if self.batch.is_empty() || self.to_writer.is_none() {
+            Ok(())
+        } else {
+            self.hand_over()
+        };
+        let joined = self.join();
+        last.and(joined)
+    }
+
+    fn join(&mut self) -> Result<()> {
+        self.to_writer = None;
+        match self.writer.take().map(|h| h.join()) {
+            None | Some(Ok(Ok(()))) => Ok(()),
+            Some(Ok(Err(e))) => Err(e.into()),
+            Some(Err(_)) => Err("the writer thread panicked".into()),
+        }
+    }
+}
+
+impl Drop for Pipe {
+    /// A sink dropped without `finalize` still writes what it was given.
+    fn drop(&mut self) {
+        let _ = self.finish();
+    }
+}
+
+impl Plugin for TxtSink {
+    fn init(_i: &mut Init<'_>) -> Result<Self> {
+        Ok(TxtSink {
+            output: Output::None,
+        })
+    }
+
+    fn on_start(&mut self, host: &Host) -> Result<()> {
+        let schema = host.schema()?;
+        let mut header_line = schema.header_line().into_bytes();
+        header_line.push(b'\n');
+        let mut w = Writer {
+            schema,
+            fmt: TextFormatter::default(),
+            buf: Vec::with_capacity(BUF_SIZE + BUF_SLACK),
+            out: None,
+            split: None,
+            written: 0,
+            header_line,
+        };
+        let prefix = host.output_prefix().to_string();
+        if prefix == "-" {
+            // Stdout stays in this thread: the core prints there too.
+            w.out = Some(Box::new(std::io::stdout()));
+            if TFS_PRI_HDR != 0 {
+                w.buf.extend_from_slice(&w.header_line);
+            }
+            self.output = Output::Direct(Box::new(w));
+            return Ok(());
+        }
+        let flows_path = format!("{prefix}{TFS_FLOWS_SUFFIX}");
+        match host.split() {
+            Some((limit, by_flows, start)) if TFS_SPLIT != 0 => {
+                w.split = Some(Split {
+                    limit,
+                    by_flows,
+                    index: start,
+                    base: flows_path,
+                });
+                w.open_split_file()?;
+            }
+            _ => {
+                w.out = Some(Box::new(create(&flows_path)?));
+                if TFS_PRI_HDR != 0 {
+                    w.buf.extend_from_slice(&w.header_line);
+                }
+            }
+        }
+        if TFS_HDR_FILE != 0 {
+            let path = format!("{prefix}{TFS_HEADERS_SUFFIX}");
+            let mut f = create(&path)?;
+            f.write_all(headers_text(host, &w.schema).as_bytes())
+                .map_err(|e| format!("cannot write '{path}': {e}"))?;
+        }
+        self.output = Output::Threaded(Pipe::start(w)?);
+        Ok(())
+    }
+
+    fn buffer_to_sink(&mut self, _host: &Host, record: &[u8]) -> Result<()> {
+        match &mut self.output {
+            Output::None => Err("flow file not open".into()),
+            Output::Direct(w) => w.record(record),
+            Output::Threaded(p) => p.record(record),
+        }
+    }
+
+    fn finalize(mut self, _host: &Host) -> Result<()> {
+        match &mut self.output {
+            Output::None => Ok(()),
+            Output::Direct(w) => w.finish(),
+            Output::Threaded(p) => p.finish(),
+        }
     }
 }
 

@@ -501,6 +501,10 @@ impl FlowTable {
             let Handler { timeout, sentinel } = self.handlers[h];
             let mut cur = self.node(sentinel).next;
             let mut stop = NIL;
+            // Whether the walk passed a flow: if not, only sentinels lie between this one and
+            // where it would move, and their order among themselves changes no walk, so the
+            // sentinel stays (the usual case: most packets expire nothing).
+            let mut passed_a_flow = false;
             while cur != NIL {
                 if cur >= self.capacity {
                     // Another handler's sentinel: step over it.
@@ -511,6 +515,7 @@ impl FlowTable {
                     stop = cur;
                     break;
                 }
+                passed_a_flow = true;
                 let mut next = self.node(cur).next;
                 if self.pair_expired(now, cur) {
                     let opp = self.flow(cur).opposite;
@@ -522,6 +527,9 @@ impl FlowTable {
                     // removed it, which only the opposite could be.
                 }
                 cur = next;
+            }
+            if !passed_a_flow {
+                continue;
             }
             // Move the sentinel just tail-ward of where the walk stopped (or to the head).
             self.unlink(sentinel);
