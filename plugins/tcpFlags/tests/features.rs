@@ -343,6 +343,75 @@ fn gre_checksum_sums_run_on_through_the_flow() {
     }
 }
 
+/// The one's complement sum of the IPv4 pseudo-header A -> B for protocol `proto` and layer-4
+/// length `len`, folded to 16 bits.
+fn pseudo_a_to_b(proto: u64, len: u64) -> u64 {
+    let words = |a: [u8; 4]| ((a[0] as u64) << 8 | a[1] as u64) + ((a[2] as u64) << 8 | a[3] as u64);
+    fold16(words(IP_A) + words(IP_B) + proto + len)
+}
+
+fn fold16(mut s: u64) -> u64 {
+    while s > 0xffff {
+        s = (s & 0xffff) + (s >> 16);
+    }
+    s
+}
+
+/// Packets cut by the snap length are never verified; their computed checksum is the original's
+/// running per-flow sum: the last whole packet's sum plus the pseudo-header of each cut packet
+/// since (no data). Derived from the reference: pcapng-test-generator test004 (two cut DHCP
+/// packets of one flow: 0xfed6 = ~P, then 0xfdad = ~2P) and zeek/tcp/retransmit-fast009
+/// (cut segments continue from the preceding whole segment's sum).
+#[test]
+fn snapped_packets_add_their_pseudo_header_to_the_running_sum() {
+    let payload = [0x42u8; 100];
+    let len = 8 + payload.len() as u64;
+    let pkt = Pkt::v4(A, udp(&payload));
+    let p = pseudo_a_to_b(17, len);
+
+    // First packets of a flow: k times the pseudo-header.
+    let mut r = Run::with_packet_mode(true);
+    for k in 1..=3u64 {
+        let v = r.send_frame(A, &pkt.build().snapped(14 + 20 + 8 + 10));
+        assert_eq!(hx(&v["l4CalChkSum"]), !fold16(k * p) & 0xffff, "cut packet {k}");
+        assert_eq!(bits(&v["ipFlags"]) & 0x0800, 0x0800, "never verified");
+    }
+
+    // After a whole packet: its sum, then the pseudo-header per cut packet.
+    let mut r = Run::with_packet_mode(true);
+    let whole = r.send(A, &pkt);
+    assert_eq!(whole["l4CalChkSum"], whole["l4HdrChkSum"]);
+    let s = !hx(&whole["l4CalChkSum"]) & 0xffff;
+    for k in 1..=2u64 {
+        let v = r.send_frame(A, &pkt.build().snapped(14 + 20 + 8 + 10));
+        assert_eq!(hx(&v["l4CalChkSum"]), !fold16(s + k * p) & 0xffff, "cut packet {k}");
+    }
+
+    // ICMP has no pseudo-header: a cut echo request shows 0xffff.
+    let icmp = Pkt::v4(A, L4::Icmp { typ: 8, code: 0, payload: vec![7; 64] });
+    let mut r = Run::with_packet_mode(true);
+    let v = r.send_frame(A, &icmp.build().snapped(14 + 20 + 12));
+    assert_eq!(v["l4CalChkSum"], "0xffff");
+}
+
+/// A last fragment adds the pseudo-header of the flow's fragment length to the running sum,
+/// and neither is reset: only a first fragment sets them again. Two lone last fragments of
+/// n layer-4 bytes show ~P(n), then ~(P(n) + P(2n)) (the reference's
+/// ndpi/fuzz-2020-02-16-11740.pcap, flow 11, packets 16 and 38).
+#[test]
+fn last_fragments_without_a_first_one_keep_adding() {
+    let whole = Pkt::v4(A, udp(&[0x11; 72]));
+    let frags = fragments(&whole, &[40]);
+    let n = 8 + 72 - 40; // the UDP datagram's bytes past the cut
+    let mut r = Run::with_packet_mode(true);
+    let v1 = r.send_frame(A, &frags[1]);
+    let v2 = r.send_frame(A, &frags[1]);
+    let p1 = pseudo_a_to_b(17, n);
+    assert_eq!(hx(&v1["l4CalChkSum"]), !p1 & 0xffff);
+    assert_eq!(hx(&v2["l4CalChkSum"]), !fold16(p1 + pseudo_a_to_b(17, 2 * n)) & 0xffff);
+    assert_eq!(bits(&v2["ipFlags"]) & 0x0800, 0x0800, "no first fragment: an error");
+}
+
 /// The layer-4 checksum of a fragmented datagram is verified at its last fragment ("accumulates
 /// across fragments"); the first fragment shows "checksum pending" (tcpFStat 0x1000). (The
 /// original sums the first fragment's data and the total length: the later fragments' data is
