@@ -412,10 +412,12 @@ impl BasicFlow {
         push_hex(l, pkt.eth_type as u64, 2);
         field(l);
         let ports = matches!(pkt.l4_proto, 6 | 17 | 132 | 136);
-        // A layer-2 flow of a bogus IP packet (eth:ipvx) or without ethertype shows the
-        // subnet columns' unknown values and protocol 0; other layer-2 flows leave every IP
+        // A layer-2 flow of a bogus IP packet (eth:ipvx) or of a Juniper frame (whatever its
+        // ethertype: tcpdump/juniper_*.pcap) shows the subnet columns' unknown values and
+        // protocol 0; other layer-2 flows, without ethertype too (eth:llc), leave every IP
         // column empty.
-        let ipvx = pkt.ip_ver == 0 && matches!(pkt.eth_type, 0x0800 | 0x86dd | 0);
+        let ipvx = pkt.ip_ver == 0
+            && (matches!(pkt.eth_type, 0x0800 | 0x86dd) || pkt.hdr_desc().starts_with(b"juniper"));
         for (ip, port) in [(&pkt.src_ip, pkt.src_port), (&pkt.dst_ip, pkt.dst_port)] {
             if pkt.ip_ver == 0 {
                 field(l);
