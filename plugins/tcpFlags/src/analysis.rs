@@ -653,7 +653,8 @@ pub fn packet(
             {
                 me.ck_len = me.ck_len.wrapping_add(l4_len as u32);
                 if !mf {
-                    // (The sum and the length stay: only a first fragment sets them again,
+                    // (The sum, the length and the first fragment's checksum field stay: only
+                    // a first fragment sets them again (frag-35.pcap shows 0x7917 twice),
                     // so a last fragment without its first one adds to what the flow's
                     // earlier datagrams left: ndpi/fuzz-2020-02-16-11740.pcap, packet 38.)
                     me.ck_part = fold(me.ck_part + pseudo(me.ck_len as u64 & 0xffff, true)) as u64;
@@ -664,7 +665,6 @@ pub fn packet(
                         ipf |= L4_CHKSUM_ERR;
                     }
                     me.ck_started = false;
-                    me.ck_hdr = 0;
                 }
             }
         } else if let Some(o) = ck_off {
