@@ -100,8 +100,9 @@ impl Plugin for PortClassifier {
                 i.declare_packet_column("dstPortClass")?;
             }
         }
-        let mut map = PortMap::default();
-        if PBC_STR != 0 {
+        // The table is built once: an empty one made first and then dropped would zero its
+        // two 256 KiB indexes for nothing.
+        let map = if PBC_STR != 0 {
             let path = std::path::Path::new(i.plugin_dir()).join(PBC_CLASSFILE);
             match PortMap::load(&path) {
                 Some((m, bad)) => {
@@ -111,16 +112,21 @@ impl Plugin for PortClassifier {
                             path.display()
                         ));
                     }
-                    map = m;
+                    m
                 }
                 // T2 has its table installed with the plugin; without it every name is
                 // unknown. Said only at debug level: the original prints nothing here.
-                None => i.log(
-                    t2_plugin::Level::Dbg,
-                    &format!("portClassifier: no port table {}", path.display()),
-                ),
+                None => {
+                    i.log(
+                        t2_plugin::Level::Dbg,
+                        &format!("portClassifier: no port table {}", path.display()),
+                    );
+                    PortMap::default()
+                }
             }
-        }
+        } else {
+            PortMap::default()
+        };
         Ok(PortClassifier {
             packet_mode,
             flows: PerFlow::for_host(i),
