@@ -62,6 +62,25 @@ pub struct Table {
     /// Length classes, longest first.
     classes: Vec<Class>,
     text: String,
+    /// Recent lookups: flows repeat a few addresses (routers, servers), and a lookup walks up to
+    /// one binary search per length class through tables far larger than the cache.
+    recent: Recent,
+}
+
+/// Slots of the lookup cache (a power of two).
+const RECENT: usize = 256;
+
+/// A direct-mapped cache of lookups: `(address, where its labels start)`, address 0 = empty
+/// slot (0 is never looked up), `NO_ENTRY` = no label.
+#[derive(Debug)]
+struct Recent([std::cell::Cell<(u64, u32)>; RECENT]);
+
+const NO_ENTRY: u32 = u32::MAX;
+
+impl Default for Recent {
+    fn default() -> Self {
+        Recent(std::array::from_fn(|_| std::cell::Cell::new((0, NO_ENTRY))))
+    }
 }
 
 /// The 48-bit address as a number (first byte most significant).
@@ -308,7 +327,7 @@ impl Table {
             }
             classes.push(Class { bits, keys });
         }
-        (Table { classes, text }, bad)
+        (Table { classes, text, recent: Recent::default() }, bad)
     }
 
     /// Loads the table from a file; `None` when the file cannot be read.
@@ -333,13 +352,27 @@ impl Table {
         if m == 0 {
             return None;
         }
+        let slot = &self.recent.0[((m ^ (m >> 24)) as usize) & (RECENT - 1)];
+        let (cached, at) = slot.get();
+        let at = if cached == m {
+            at
+        } else {
+            let at = self.find(m);
+            slot.set((m, at));
+            at
+        };
+        (at != NO_ENTRY).then(|| self.entry_labels(at))
+    }
+
+    /// Where the labels of the longest matching prefix of `m` start, `NO_ENTRY` for none.
+    fn find(&self, m: u64) -> u32 {
         for c in &self.classes {
             let k = m & mask(c.bits);
             if let Ok(i) = c.keys.binary_search_by(|e| e.0.cmp(&k)) {
-                return Some(self.entry_labels(c.keys[i].1));
+                return c.keys[i].1;
             }
         }
-        None
+        NO_ENTRY
     }
 
     /// `(short, long)` of the entry whose labels start at `at`: the next field and the one

@@ -40,6 +40,34 @@ fn longest_prefix_wins() {
     assert_eq!(t.label(mac("00:00:00:00:00:00")), None);
 }
 
+/// The lookup cache answers as the table: addresses that share a cache slot (equal in
+/// `m ^ m >> 24` modulo the slot count) looked up in turn, hits and misses, twice each.
+#[test]
+fn cached_lookups_match_the_table() {
+    let (t, _) = Table::parse(TEXT);
+    let colliding = [
+        mac("00:00:0c:07:ac:01"),
+        mac("00:00:0c:07:ad:01"),
+        mac("01:00:0c:cc:cc:cc"),
+        mac("01:00:0c:cc:cc:cd"),
+        mac("33:33:00:00:00:01"),
+    ];
+    let slot = |m: [u8; 6]| {
+        let m = mac_u64(m);
+        (m ^ (m >> 24)) as usize & (RECENT - 1)
+    };
+    assert_eq!(slot(colliding[0]), slot(colliding[1]), "a shared slot");
+    for _ in 0..2 {
+        for m in colliding {
+            let direct = (t.find(mac_u64(m)) != NO_ENTRY).then(|| t.entry_labels(t.find(mac_u64(m))));
+            assert_eq!(t.label(m), direct, "{m:02x?}");
+        }
+    }
+    assert_eq!(t.label(colliding[0]).unwrap().0, "CiscoSyst,US");
+    assert_eq!(t.label(colliding[1]).unwrap().0, "CiscoSyst,US");
+    assert_eq!(t.label(colliding[3]), None);
+}
+
 #[test]
 fn prefixes() {
     assert_eq!(parse_prefix("00:00:0C"), Some((0x00000c000000, 24)));
