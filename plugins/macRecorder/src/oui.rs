@@ -327,7 +327,14 @@ impl Table {
             }
             classes.push(Class { bits, keys });
         }
-        (Table { classes, text, recent: Recent::default() }, bad)
+        (
+            Table {
+                classes,
+                text,
+                recent: Recent::default(),
+            },
+            bad,
+        )
     }
 
     /// Loads the table from a file; `None` when the file cannot be read.

@@ -161,7 +161,11 @@ mod tests {
             for len in (0..40).chain([2047, 2048, 2049, 2055, 4096, 4103, 5000]) {
                 for start in 0..3 {
                     let d = &data[start..start + len.min(data.len() - start)];
-                    assert_eq!(sum_bytes(7, d, false), 7 + plain(d), "len {len} start {start}");
+                    assert_eq!(
+                        sum_bytes(7, d, false),
+                        7 + plain(d),
+                        "len {len} start {start}"
+                    );
                 }
             }
         }

@@ -334,19 +334,34 @@ fn gre_checksum_sums_run_on_through_the_flow() {
         }
         s
     };
-    let pkt = Pkt::v4(A, L4::Gre { ck: false, proto: 0x2001, payload: vec![0x10, 0x20, 0x30, 0x41] });
+    let pkt = Pkt::v4(
+        A,
+        L4::Gre {
+            ck: false,
+            proto: 0x2001,
+            payload: vec![0x10, 0x20, 0x30, 0x41],
+        },
+    );
     let mut r = Run::with_packet_mode(true);
-    let sums: Vec<u64> = (0..4).map(|_| !hx(&r.send(A, &pkt)["l4CalChkSum"]) & 0xffff).collect();
+    let sums: Vec<u64> = (0..4)
+        .map(|_| !hx(&r.send(A, &pkt)["l4CalChkSum"]) & 0xffff)
+        .collect();
     assert_ne!(sums[0], 0);
     for (k, s) in sums.iter().enumerate() {
-        assert_eq!(*s, fold(sums[0] * (k as u64 + 1)), "packet {}: {sums:x?}", k + 1);
+        assert_eq!(
+            *s,
+            fold(sums[0] * (k as u64 + 1)),
+            "packet {}: {sums:x?}",
+            k + 1
+        );
     }
 }
 
 /// The one's complement sum of the IPv4 pseudo-header A -> B for protocol `proto` and layer-4
 /// length `len`, folded to 16 bits.
 fn pseudo_a_to_b(proto: u64, len: u64) -> u64 {
-    let words = |a: [u8; 4]| ((a[0] as u64) << 8 | a[1] as u64) + ((a[2] as u64) << 8 | a[3] as u64);
+    let words =
+        |a: [u8; 4]| ((a[0] as u64) << 8 | a[1] as u64) + ((a[2] as u64) << 8 | a[3] as u64);
     fold16(words(IP_A) + words(IP_B) + proto + len)
 }
 
@@ -373,7 +388,11 @@ fn snapped_packets_add_their_pseudo_header_to_the_running_sum() {
     let mut r = Run::with_packet_mode(true);
     for k in 1..=3u64 {
         let v = r.send_frame(A, &pkt.build().snapped(14 + 20 + 8 + 10));
-        assert_eq!(hx(&v["l4CalChkSum"]), !fold16(k * p) & 0xffff, "cut packet {k}");
+        assert_eq!(
+            hx(&v["l4CalChkSum"]),
+            !fold16(k * p) & 0xffff,
+            "cut packet {k}"
+        );
         assert_eq!(bits(&v["ipFlags"]) & 0x0800, 0x0800, "never verified");
     }
 
@@ -384,11 +403,22 @@ fn snapped_packets_add_their_pseudo_header_to_the_running_sum() {
     let s = !hx(&whole["l4CalChkSum"]) & 0xffff;
     for k in 1..=2u64 {
         let v = r.send_frame(A, &pkt.build().snapped(14 + 20 + 8 + 10));
-        assert_eq!(hx(&v["l4CalChkSum"]), !fold16(s + k * p) & 0xffff, "cut packet {k}");
+        assert_eq!(
+            hx(&v["l4CalChkSum"]),
+            !fold16(s + k * p) & 0xffff,
+            "cut packet {k}"
+        );
     }
 
     // ICMP has no pseudo-header: a cut echo request shows 0xffff.
-    let icmp = Pkt::v4(A, L4::Icmp { typ: 8, code: 0, payload: vec![7; 64] });
+    let icmp = Pkt::v4(
+        A,
+        L4::Icmp {
+            typ: 8,
+            code: 0,
+            payload: vec![7; 64],
+        },
+    );
     let mut r = Run::with_packet_mode(true);
     let v = r.send_frame(A, &icmp.build().snapped(14 + 20 + 12));
     assert_eq!(v["l4CalChkSum"], "0xffff");
@@ -408,8 +438,15 @@ fn last_fragments_without_a_first_one_keep_adding() {
     let v2 = r.send_frame(A, &frags[1]);
     let p1 = pseudo_a_to_b(17, n);
     assert_eq!(hx(&v1["l4CalChkSum"]), !p1 & 0xffff);
-    assert_eq!(hx(&v2["l4CalChkSum"]), !fold16(p1 + pseudo_a_to_b(17, 2 * n)) & 0xffff);
-    assert_eq!(bits(&v2["ipFlags"]) & 0x0800, 0x0800, "no first fragment: an error");
+    assert_eq!(
+        hx(&v2["l4CalChkSum"]),
+        !fold16(p1 + pseudo_a_to_b(17, 2 * n)) & 0xffff
+    );
+    assert_eq!(
+        bits(&v2["ipFlags"]) & 0x0800,
+        0x0800,
+        "no first fragment: an error"
+    );
 }
 
 /// The layer-4 checksum of a fragmented datagram is verified at its last fragment ("accumulates

@@ -24,7 +24,7 @@
 
 use std::fs::File;
 use std::io::Write;
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 use t2_plugin::record::TextFormatter;
 use t2_plugin::{Host, Init, Plugin, Result, Schema};

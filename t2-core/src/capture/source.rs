@@ -46,45 +46,47 @@ impl ReadAhead {
     fn start(mut file: File) -> io::Result<ReadAhead> {
         let (to_source, blocks) = sync_channel(BLOCKS_AHEAD);
         let (spare, spares) = sync_channel::<Vec<u8>>(BLOCKS_AHEAD + 2);
-        std::thread::Builder::new().name("capture read-ahead".into()).spawn(move || {
-            loop {
-                let mut b = spares.try_recv().unwrap_or_default();
-                b.resize(GAP + BLOCK, 0);
-                let mut n = 0;
-                let r = loop {
-                    if n == BLOCK {
-                        break Ok(());
-                    }
-                    match file.read(&mut b[GAP + n..]) {
-                        Ok(0) => break Ok(()),
-                        Ok(k) => n += k,
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {
-                            if crate::config::stop_requested() {
-                                break Ok(());
+        std::thread::Builder::new()
+            .name("capture read-ahead".into())
+            .spawn(move || {
+                loop {
+                    let mut b = spares.try_recv().unwrap_or_default();
+                    b.resize(GAP + BLOCK, 0);
+                    let mut n = 0;
+                    let r = loop {
+                        if n == BLOCK {
+                            break Ok(());
+                        }
+                        match file.read(&mut b[GAP + n..]) {
+                            Ok(0) => break Ok(()),
+                            Ok(k) => n += k,
+                            Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                                if crate::config::stop_requested() {
+                                    break Ok(());
+                                }
                             }
+                            Err(e) => break Err(e),
                         }
-                        Err(e) => break Err(e),
-                    }
-                };
-                b.truncate(GAP + n);
-                let last = n == 0 || r.is_err();
-                let msg = match r {
-                    Ok(()) => Ok(b),
-                    Err(e) if n > 0 => {
-                        // The data first; the error with the next block.
-                        if to_source.send(Ok(b)).is_err() {
-                            return;
+                    };
+                    b.truncate(GAP + n);
+                    let last = n == 0 || r.is_err();
+                    let msg = match r {
+                        Ok(()) => Ok(b),
+                        Err(e) if n > 0 => {
+                            // The data first; the error with the next block.
+                            if to_source.send(Ok(b)).is_err() {
+                                return;
+                            }
+                            Err(e)
                         }
-                        Err(e)
+                        Err(e) => Err(e),
+                    };
+                    // (A source dropped early closes the channel: the thread ends.)
+                    if to_source.send(msg).is_err() || last {
+                        return;
                     }
-                    Err(e) => Err(e),
-                };
-                // (A source dropped early closes the channel: the thread ends.)
-                if to_source.send(msg).is_err() || last {
-                    return;
                 }
-            }
-        })?;
+            })?;
         Ok(ReadAhead { blocks, spare })
     }
 }
@@ -107,7 +109,10 @@ impl Source {
     /// A capture file.
     pub(crate) fn file(file: File) -> Source {
         match file.try_clone().and_then(ReadAhead::start) {
-            Ok(ahead) => Source { ahead: Some(ahead), ..Source::stream(Box::new(file)) },
+            Ok(ahead) => Source {
+                ahead: Some(ahead),
+                ..Source::stream(Box::new(file))
+            },
             // (No thread to be had: read in this one.)
             Err(_) => Source::stream(Box::new(file)),
         }
@@ -200,7 +205,8 @@ impl Source {
                     let _ = ahead.spare.try_send(old);
                 }
                 self.start = self.start - keep + at;
-                self.cur = self.cur.start.saturating_sub(keep) + at..self.cur.end.saturating_sub(keep) + at;
+                self.cur = self.cur.start.saturating_sub(keep) + at
+                    ..self.cur.end.saturating_sub(keep) + at;
                 self.end = self.buf.len();
             } else {
                 // A record longer than the gap: the blocks are joined in the buffer.

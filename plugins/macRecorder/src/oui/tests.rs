@@ -59,7 +59,8 @@ fn cached_lookups_match_the_table() {
     assert_eq!(slot(colliding[0]), slot(colliding[1]), "a shared slot");
     for _ in 0..2 {
         for m in colliding {
-            let direct = (t.find(mac_u64(m)) != NO_ENTRY).then(|| t.entry_labels(t.find(mac_u64(m))));
+            let direct =
+                (t.find(mac_u64(m)) != NO_ENTRY).then(|| t.entry_labels(t.find(mac_u64(m))));
             assert_eq!(t.label(m), direct, "{m:02x?}");
         }
     }
