@@ -523,15 +523,19 @@ pub fn packet(
             let off = (v.frag >> 3) as u32;
             let mf = v.frag & 1 != 0;
             if mf || off != 0 {
+                // The position check uses the offset as the original computes it: the
+                // fragment header's offset word read without byte swapping, masked with the
+                // offset mask in network byte order (0xf8ff) and shifted by 3. Every IPv6
+                // fragment of the corpus (466, e.g. the suricata-verify
+                // ipv6-malformed-fragments series, where runs of contiguous fragments
+                // alternate between set and clear) agrees with this and no other reading.
                 // (The next offset is computed from the layer-7 length, which leaves out
                 // the layer-4 header of a first fragment; IPv6 tolerates no gap at all.)
-                if off != 0 && off as i64 - me.frag_next as i64 > 0 {
+                let its_off = ((v.frag.swap_bytes() & 0xf8ff) >> 3) as u32;
+                if its_off != 0 && its_off as i64 - me.frag_next as i64 > 0 {
                     ipf |= FRAG_POS_ERR;
                 }
-                // (A last fragment expects the next datagram from offset 0: a later fragment
-                // of another datagram that follows in the flow is out of position,
-                // zeek/ipv6-fragmented-dns.pcap packet 7.)
-                me.frag_next = if mf { off + (pkt.l7_len >> 3) } else { 0 };
+                me.frag_next = its_off + (pkt.l7_len >> 3);
             }
         }
     }
