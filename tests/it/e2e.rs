@@ -254,8 +254,10 @@ fn flow_extraction_writes_the_listed_flows_packets() {
 /// original's output (docs/divergences.md, Packet mode): the running per-flow checksum sum of
 /// packets cut by the snap length (UDP, TCP after a whole segment, ICMP), of lone last
 /// fragments and the first fragment's checksum field they keep showing, the IPv6 fragment
-/// position bit (the original's unswapped offset), and the empty IP columns of layer-2 frames
-/// without ethertype. Every column but the database labels equals the original's, line for
+/// position bit (the original's unswapped offset), the empty IP columns of layer-2 frames
+/// without ethertype, and the snapped lengths and payload of layer-2 frames behind PPP/MPLS,
+/// radiotap and Juniper headers (counted within the MAC header's frame, printed past the
+/// captured bytes). Every column but the database labels equals the original's, line for
 /// line. Skipped when `../shared` is absent.
 #[test]
 fn packet_mode_matches_the_original_on_checksum_and_fragment_corner_cases() {
@@ -280,6 +282,9 @@ fn packet_mode_matches_the_original_on_checksum_and_fragment_corner_cases() {
         "suricata-verify/ipv6-evasion/ipv6-malformed-fragments-35/frag-35.pcap",
         "zeek/ipv6-fragmented-dns.pcap",
         "tcpdump/dccp_options-oobr.pcap",
+        "tcpdump/lspping-fec-ldp.pcap",
+        "zeek/arp-who-has-radiotap.pcap",
+        "tcpdump/isis_poi.pcap",
     ];
     let labels = ["srcIPCC", "srcIPOrg", "dstIPCC", "dstIPOrg", "srcMacLbl", "dstMacLbl", "dstPortClass"];
     let out = TempDir::new("e2e-s-corpus");

@@ -331,6 +331,13 @@ impl Dissector {
         &self.counters
     }
 
+    /// What T2's capture buffer holds after the last dissected packet: its first
+    /// [`SHADOW_LEN`] bytes, and past its captured length what earlier packets left there
+    /// (zeros beyond).
+    pub fn capture_buffer(&self) -> &[u8] {
+        &self.shadow
+    }
+
     pub fn config(&self) -> &DissectConfig {
         &self.cfg
     }
@@ -1979,11 +1986,16 @@ impl Dissector {
         } else {
             // Layer-2 (non-IP) packet.
             let off = st.l2_payload_off.min(caplen);
-            let rest = caplen - off;
             a.eth_type = st.eth_type;
+            // T2 counts the snapped lengths from the payload's offset within the MAC header's
+            // frame (what precedes the MAC header, e.g. radiotap or Juniper headers, is left
+            // out), wrapping when that is past the captured bytes: 32 bits for L3, 16 for L4
+            // and L7 (a 4-byte Juniper frame: 4294967282, 65522).
+            let mac = if st.mac_off == T2_OFF_NONE { 0 } else { st.mac_off as i64 };
+            let rest = caplen as i64 - (st.l2_payload_off as i64 - mac);
             a.snap_l3_len = rest as u32;
-            a.snap_l4_len = rest as u32;
-            a.snap_l7_len = rest as u32;
+            a.snap_l4_len = rest as u16 as u32;
+            a.snap_l7_len = rest as u16 as u32;
             // (From the layer-2 payload even when it starts past the captured bytes: T2's
             // length wraps, e.g. 65510 for a 26-byte header on a 262144-byte frame.)
             a.l7_len = (st.wirelen as i64 - st.l2_payload_off as i64) as u16 as u32;

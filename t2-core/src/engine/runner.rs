@@ -78,6 +78,8 @@ struct Engine {
     hash_factor: u32,
     /// `-s`: the packet file.
     packets: Option<super::packets::PacketWriter>,
+    /// Packet mode: a payload that reaches past the captured bytes (rare; reused).
+    payload_past_capture: Vec<u8>,
     /// The core settings of the run (modes).
     core: crate::config::CoreSettings,
     /// Monitoring reports (SIGUSR1, -M, -m).
@@ -220,6 +222,7 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
         input_bytes: cap.input_bytes(),
         hash_factor: config.hash_factor.max(1),
         packets: None,
+        payload_past_capture: Vec::new(),
         core: core.clone(),
         monitor: super::monitor::Monitor::new(
             open_monitor(config)?,
@@ -677,8 +680,20 @@ impl Engine {
                 let snap_l7 = a.snap_l7_len as u16 as usize;
                 if a.l7_off != T2_OFF_NONE && (a.l7_off as usize) < data.len() {
                     let start = a.l7_off as usize;
-                    let end = start.saturating_add(snap_l7).min(data.len());
-                    &data[start..end]
+                    let end = start.saturating_add(snap_l7);
+                    if end <= data.len() {
+                        &data[start..end]
+                    } else {
+                        // Counted within the MAC header's frame, a layer-2 frame's L7 length
+                        // can reach past the captured bytes (behind radiotap, Juniper, PPP
+                        // headers): the original prints what its capture buffer holds there.
+                        let past = self.dissector.capture_buffer();
+                        let buf = &mut self.payload_past_capture;
+                        buf.clear();
+                        buf.extend_from_slice(&data[start..]);
+                        buf.extend((data.len()..end).map(|i| past.get(i).copied().unwrap_or(0)));
+                        &buf[..]
+                    }
                 } else if snap_l7 > 0 && a.l3_off != T2_OFF_NONE {
                     // No layer 4 the dissector knows (an IPv6 next header it does not follow):
                     // the original still prints the captured L7 bytes, the end of the IP
