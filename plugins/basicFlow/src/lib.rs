@@ -386,7 +386,15 @@ impl BasicFlow {
         field(l);
         l.extend_from_slice(pkt.hdr_desc());
         field(l);
-        for (k, v) in pkt.vlan_ids().iter().enumerate() {
+        // The flow's VLAN tags (its first packet's), as the original prints them on every
+        // packet line (zeek/vlan-pcp-dei.pcapng: a packet with one tag in a flow begun by a
+        // packet with two shows both).
+        let stored = self.flows.get(f).filter(|_| BFO_VLAN != 0).map(|st| (st.vlan, st.nvlan as usize));
+        let vlans: &[u16] = match &stored {
+            Some((v, n)) => &v[..*n],
+            None => pkt.vlan_ids(),
+        };
+        for (k, v) in vlans.iter().enumerate() {
             if k > 0 {
                 l.push(b';');
             }
