@@ -257,7 +257,8 @@ fn flow_extraction_writes_the_listed_flows_packets() {
 /// position bit (the original's unswapped offset), the empty IP columns of layer-2 frames
 /// without ethertype, and the snapped lengths and payload of layer-2 frames behind PPP/MPLS,
 /// radiotap and Juniper headers (counted within the MAC header's frame, printed past the
-/// captured bytes), and the flow's VLAN tags on every packet line. Every column but the database labels equals the original's, line for
+/// captured bytes), the flow's VLAN tags on every packet line, a broken nanosecond fraction
+/// printed signed, and the payload of an IPv6 packet without a known layer 4. Every column but the database labels equals the original's, line for
 /// line. Skipped when `../shared` is absent.
 #[test]
 fn packet_mode_matches_the_original_on_checksum_and_fragment_corner_cases() {
@@ -286,6 +287,8 @@ fn packet_mode_matches_the_original_on_checksum_and_fragment_corner_cases() {
         "zeek/arp-who-has-radiotap.pcap",
         "tcpdump/isis_poi.pcap",
         "zeek/vlan-pcp-dei.pcapng",
+        "tcpdump/timestamp_invalid_nano.pcap",
+        "tcpdump/hoobr_rt6_print.pcap",
     ];
     let labels = ["srcIPCC", "srcIPOrg", "dstIPCC", "dstIPOrg", "srcMacLbl", "dstMacLbl", "dstPortClass"];
     let out = TempDir::new("e2e-s-corpus");

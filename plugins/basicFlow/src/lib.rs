@@ -372,6 +372,14 @@ impl BasicFlow {
         if self.reltime {
             let t = (ns(pkt.ts) - self.start_ns.unwrap_or(0)).max(0);
             push_time(l, (t / 1_000_000_000) as u64, (t % 1_000_000_000) as u32);
+        } else if (pkt.ts.nsec as i32) < 0 {
+            // A broken fraction past 2^31 (nanosecond captures): the packet line shows it as
+            // a signed 32-bit number, as the original (tcpdump/timestamp_invalid_nano.pcap:
+            // 1418145370.-2147483648); the flow file shows it unsigned.
+            push_u64(l, pkt.ts.sec);
+            l.push(b'.');
+            l.push(b'-');
+            push_u64(l, (pkt.ts.nsec as i32).unsigned_abs() as u64);
         } else {
             push_time(l, pkt.ts.sec, pkt.ts.nsec);
         }

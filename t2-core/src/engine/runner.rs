@@ -698,7 +698,9 @@ impl Engine {
                     // No layer 4 the dissector knows (an IPv6 next header it does not follow):
                     // the original still prints the captured L7 bytes, the end of the IP
                     // packet's captured part.
-                    let end = (a.l3_off as usize).saturating_add(a.l3_len as usize).min(data.len());
+                    // (The captured part of the IP packet: with a zero IP length, as in
+                    // tcpdump/hoobr_rt6_print.pcap, the end of the captured bytes.)
+                    let end = (a.l3_off as usize).saturating_add(a.snap_l3_len as usize).min(data.len());
                     &data[end.saturating_sub(snap_l7)..end]
                 } else {
                     &[][..]
