@@ -102,6 +102,10 @@ impl Env {
         let plugins = plugins
             .map(Path::to_path_buf)
             .unwrap_or_else(|| home.path().join(".tranalyzer/plugins"));
+        // A copy of t2 of its own: tawk keys its table cache by the program's file, and tests
+        // that build the workspace (t2build) may relink target/release/t2 meanwhile.
+        fs::create_dir_all(home.path().join("bin")).unwrap();
+        fs::copy(&bins().t2, home.path().join("bin/t2")).unwrap();
         Env { home, plugins }
     }
 
@@ -123,7 +127,7 @@ impl Env {
             .current_dir(self.results())
             .env("PATH", path)
             .env("HOME", self.home.path())
-            .env("T2", &bins().t2)
+            .env("T2", self.home.path().join("bin/t2"))
             .env("T2_PLUGIN_DIR", &self.plugins)
             .env_remove("TAWK_LIB")
             .env_remove("T2HOME")
@@ -1486,7 +1490,7 @@ fn tawk_v_all_rows_several_values_aliases_and_errors() {
             .len(),
         0x0000_18fa_0202_d044u64.count_ones() as usize
     );
-    // The tables come from a cache keyed by the plugin folder's state.
+    // The tables come from a cache keyed by the state of t2 and of the plugin folder.
     let cache: Vec<_> = fs::read_dir(env.home.path().join(".tranalyzer/cache"))
         .unwrap()
         .collect();

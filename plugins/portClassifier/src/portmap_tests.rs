@@ -146,22 +146,8 @@ fn assert_same(text: &str) -> (usize, usize) {
     (want.len(), bad)
 }
 
-/// A small deterministic generator (splitmix64) for the random tables below.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let z = (self.0 ^ (self.0 >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        let z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// One of the first `n` of `v`.
-    fn pick(&mut self, v: &[&'static str], n: usize) -> &'static str {
-        v[(self.next() % n as u64) as usize]
-    }
-}
+/// The random tables below come from the shared generator of the table files' tests.
+use tabfile::TestRng as Rng;
 
 #[test]
 fn same_as_reference_on_random_tables() {

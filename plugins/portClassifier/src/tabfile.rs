@@ -246,6 +246,26 @@ impl<const N: usize> Line<N> {
     }
 }
 
+/// A small deterministic generator (splitmix64) for the random tables of the table parsers'
+/// tests (portClassifier's and macRecorder's, which include this file).
+#[cfg(test)]
+pub(crate) struct TestRng(pub u64);
+
+#[cfg(test)]
+impl TestRng {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let z = (self.0 ^ (self.0 >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        let z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// One of the first `n` of `v`.
+    pub(crate) fn pick(&mut self, v: &[&'static str], n: usize) -> &'static str {
+        v[(self.next() % n as u64) as usize]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
