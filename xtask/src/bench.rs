@@ -76,22 +76,11 @@ pub fn parse_args(args: &[String]) -> Result<Option<Opts>> {
         plugin_dir: None,
         databases_only: false,
     };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let (flag, inline) = match a.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
-            _ => (a.as_str(), None),
-        };
-        let mut val = || -> Result<String> {
-            match &inline {
-                Some(v) => Ok(v.clone()),
-                None => it
-                    .next()
-                    .cloned()
-                    .with_context(|| format!("{flag} needs a value")),
-            }
-        };
-        match flag {
+    let mut args = common::Args::new(args);
+    while let Some(opt) = args.next_opt() {
+        let a = opt.arg;
+        let mut val = || args.value(&opt);
+        match opt.name {
             "-h" | "--help" => return Ok(None),
             "--capture" => o.capture = Some(PathBuf::from(val()?)),
             "--runs" => o.runs = val()?.parse::<usize>().context("--runs")?.max(1),

@@ -65,6 +65,46 @@ pub fn target_dir(root: &Path) -> PathBuf {
     }
 }
 
+/// The options of an xtask command, one at a time: `--flag value`, `--flag=value` or a bare
+/// flag. The commands match [`Opt::name`] and ask [`Args::value`] for the value of the flags
+/// that take one, so every command reads its options the same way.
+pub struct Args<'a> {
+    it: std::slice::Iter<'a, String>,
+}
+
+/// One option as given: its name (`--flag` of `--flag=value`) and the argument itself.
+pub struct Opt<'a> {
+    pub name: &'a str,
+    pub arg: &'a str,
+    inline: Option<&'a str>,
+}
+
+impl<'a> Args<'a> {
+    pub fn new(args: &'a [String]) -> Self {
+        Args { it: args.iter() }
+    }
+
+    pub fn next_opt(&mut self) -> Option<Opt<'a>> {
+        let arg = self.it.next()?.as_str();
+        Some(match arg.split_once('=') {
+            Some((name, v)) if name.starts_with("--") => Opt { name, arg, inline: Some(v) },
+            _ => Opt { name: arg, arg, inline: None },
+        })
+    }
+
+    /// The value of `opt`: after its `=`, or the next argument.
+    pub fn value(&mut self, opt: &Opt<'_>) -> Result<String> {
+        match opt.inline {
+            Some(v) => Ok(v.to_string()),
+            None => self
+                .it
+                .next()
+                .cloned()
+                .with_context(|| format!("{} needs a value", opt.name)),
+        }
+    }
+}
+
 /// Parses `--plugins` values: a comma list, or `default` for T2's 10 default plugins.
 pub fn parse_plugin_list(s: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
