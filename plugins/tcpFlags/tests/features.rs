@@ -206,16 +206,22 @@ fn tcp_and_udp_checksums() {
         (ta(1, 0, SYN, 100), true),
     ] {
         let pkt = if v6 { Pkt::v6(A, l4) } else { Pkt::v4(A, l4) };
-        let mut r = Run::new();
-        let p = r.send(A, &pkt);
-        assert_eq!(p["l4HdrChkSum"], p["l4CalChkSum"], "{pkt:?}");
-        assert_eq!(bits(&r.flow(A)["ipFlags"]) & 0x0800, 0, "{pkt:?}");
-        let mut bad = pkt.clone();
-        bad.l4_ck_delta = 0x100;
-        let mut r = Run::new();
-        r.send(A, &bad);
-        assert_eq!(bits(&r.flow(A)["ipFlags"]) & 0x0800, 0x0800, "{bad:?}");
+        assert_l4_checksum_verified(&pkt, 0x100);
     }
+}
+
+/// `pkt` as built verifies (computed = header value, no 0x0800); with its checksum field off
+/// by `delta` its flow gets the layer-4 checksum error 0x0800.
+fn assert_l4_checksum_verified(pkt: &Pkt, delta: u16) {
+    let mut r = Run::new();
+    let p = r.send(A, pkt);
+    assert_eq!(p["l4HdrChkSum"], p["l4CalChkSum"], "{pkt:?}");
+    assert_eq!(bits(&r.flow(A)["ipFlags"]) & 0x0800, 0, "{pkt:?}");
+    let mut bad = pkt.clone();
+    bad.l4_ck_delta = delta;
+    let mut r = Run::new();
+    r.send(A, &bad);
+    assert_eq!(bits(&r.flow(A)["ipFlags"]) & 0x0800, 0x0800, "{bad:?}");
 }
 
 /// "UDP-Lite (coverage)": the checksum covers the first `coverage` bytes (RFC 3828; 0: all);
@@ -288,15 +294,7 @@ fn icmp_icmpv6_and_igmp_checksums() {
         ),
     ];
     for pkt in cases {
-        let mut r = Run::new();
-        let p = r.send(A, &pkt);
-        assert_eq!(p["l4HdrChkSum"], p["l4CalChkSum"], "{pkt:?}");
-        assert_eq!(bits(&r.flow(A)["ipFlags"]) & 0x0800, 0, "{pkt:?}");
-        let mut bad = pkt.clone();
-        bad.l4_ck_delta = 7;
-        let mut r = Run::new();
-        r.send(A, &bad);
-        assert_eq!(bits(&r.flow(A)["ipFlags"]) & 0x0800, 0x0800, "{bad:?}");
+        assert_l4_checksum_verified(&pkt, 7);
     }
 }
 
