@@ -5,9 +5,9 @@
 //! (`../shared/conformance`).
 
 use t2_plugin::abi::{T2_FLOW_NONE, T2Packet, T2Time, flow_stat};
-use t2_plugin::record::TextFormatter;
-use t2_plugin::schema::Schema;
 use t2_plugin::testing::{Loaded, MockHost, empty_packet};
+
+mod common;
 
 const A: usize = 0;
 const B: usize = 1;
@@ -263,20 +263,7 @@ impl Run {
 
     /// The flow's cells as the text sink writes them.
     fn flow_cells(&mut self, dir: usize) -> String {
-        let rec = self.h.terminate(&self.p, dir as u64).unwrap();
-        let schema = Schema::from_triples(
-            self.h
-                .state
-                .columns
-                .iter()
-                .map(|c| (c.name.as_str(), c.desc.as_str(), c.type_.as_str())),
-        )
-        .unwrap();
-        let mut out = Vec::new();
-        TextFormatter::default()
-            .format_record(&schema, &rec, &mut out)
-            .unwrap();
-        String::from_utf8(out).unwrap().trim_end().to_string()
+        common::flow_line(&mut self.h, &self.p, dir).trim_end().to_string()
     }
 }
 

@@ -592,20 +592,7 @@ impl Run {
 
     /// The flow's cells (as txtSink writes them) by column name.
     pub fn flow(&mut self, dir: usize) -> HashMap<String, String> {
-        let rec = self.h.terminate(&self.p, dir as u64).unwrap();
-        let schema = Schema::from_triples(
-            self.h
-                .state
-                .columns
-                .iter()
-                .map(|c| (c.name.as_str(), c.desc.as_str(), c.type_.as_str())),
-        )
-        .unwrap();
-        let mut out = Vec::new();
-        TextFormatter::default()
-            .format_record(&schema, &rec, &mut out)
-            .unwrap();
-        let line = String::from_utf8(out).unwrap();
+        let line = flow_line(&mut self.h, &self.p, dir);
         let names: Vec<String> = self
             .h
             .state
@@ -615,7 +602,7 @@ impl Run {
             .collect();
         names
             .into_iter()
-            .zip(line.trim_end_matches('\n').split('\t').map(String::from))
+            .zip(line.split('\t').map(String::from))
             .collect()
     }
 
@@ -641,3 +628,21 @@ pub fn hx(s: &str) -> u64 {
 
 #[allow(unused)]
 pub const NONE: u32 = T2_OFF_NONE;
+
+/// Terminates flow `dir` of plugin `p` and returns its line as txtSink writes it (without the
+/// line end).
+pub fn flow_line(h: &mut MockHost, p: &Loaded, dir: usize) -> String {
+    let rec = h.terminate(p, dir as u64).unwrap();
+    let schema = Schema::from_triples(
+        h.state
+            .columns
+            .iter()
+            .map(|c| (c.name.as_str(), c.desc.as_str(), c.type_.as_str())),
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    TextFormatter::default()
+        .format_record(&schema, &rec, &mut out)
+        .unwrap();
+    String::from_utf8(out).unwrap().trim_end_matches('\n').to_string()
+}
