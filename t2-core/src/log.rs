@@ -45,19 +45,59 @@ pub fn format_line(level: Level, msg: &str, color: bool) -> String {
 
 /// The destination of the start-up log and end report.
 pub struct Logger {
-    out: Box<dyn Write + Send>,
+    out: Out,
     color: bool,
+}
+
+/// Where a [`Logger`]'s lines go.
+enum Out {
+    Stream(Box<dyn Write + Send>),
+    /// Kept for another logger to write later ([`Logger::take_text`]): lines produced ahead of
+    /// their place in the report (packets read and dissected by the decoder thread).
+    Memory(Vec<u8>),
+}
+
+impl Out {
+    fn write_all(&mut self, b: &[u8]) -> io::Result<()> {
+        match self {
+            Out::Stream(w) => w.write_all(b),
+            Out::Memory(m) => {
+                m.extend_from_slice(b);
+                Ok(())
+            }
+        }
+    }
 }
 
 impl Logger {
     /// A logger writing to `out`; `color` selects ANSI colours (T2_LOG_COLOR=1 by default).
     pub fn new(out: Box<dyn Write + Send>, color: bool) -> Logger {
-        Logger { out, color }
+        Logger { out: Out::Stream(out), color }
     }
 
     /// A logger that discards everything (tests).
     pub fn sink() -> Logger {
-        Logger { out: Box::new(io::sink()), color: false }
+        Logger::new(Box::new(io::sink()), false)
+    }
+
+    /// A logger keeping its text in memory, formatted as a logger with `color` would, until
+    /// [`Logger::take_text`] moves it out.
+    pub fn memory(color: bool) -> Logger {
+        Logger { out: Out::Memory(Vec::new()), color }
+    }
+
+    /// Whether a memory logger holds text (always false for a stream logger).
+    pub fn has_text(&self) -> bool {
+        matches!(&self.out, Out::Memory(m) if !m.is_empty())
+    }
+
+    /// Appends the text a memory logger holds to `to` and empties it (keeping its buffer);
+    /// nothing for a stream logger.
+    pub fn take_text(&mut self, to: &mut Vec<u8>) {
+        if let Out::Memory(m) = &mut self.out {
+            to.extend_from_slice(m);
+            m.clear();
+        }
     }
 
     /// One prefixed line.
@@ -87,11 +127,18 @@ impl Logger {
 
     /// Raw text, written as is.
     pub fn raw(&mut self, text: &str) {
-        let _ = self.out.write_all(text.as_bytes());
+        self.raw_bytes(text.as_bytes());
+    }
+
+    /// Raw bytes, written as is (text another logger formatted, see [`Logger::take_text`]).
+    pub fn raw_bytes(&mut self, text: &[u8]) {
+        let _ = self.out.write_all(text);
     }
 
     pub fn flush(&mut self) {
-        let _ = self.out.flush();
+        if let Out::Stream(w) = &mut self.out {
+            let _ = w.flush();
+        }
     }
 
     pub fn color(&self) -> bool {

@@ -671,6 +671,13 @@ impl Capture {
         self.stdin
     }
 
+    /// True when the input is a file or a list of files: reading it never waits for data to
+    /// arrive (standard input, a series' next file and an interface may), so it can be read
+    /// ahead without holding packets back.
+    pub fn never_waits(&self) -> bool {
+        matches!(self.mode, Mode::File | Mode::List { .. }) && !self.stdin
+    }
+
     /// DLT of the current file / interface.
     pub fn linktype(&self) -> u32 {
         self.cur

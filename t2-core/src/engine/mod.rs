@@ -9,6 +9,7 @@
 //! then the end report is written and every plugin finalized.
 
 mod aggregate;
+pub mod decode;
 pub mod empty;
 pub mod flow_table;
 pub mod host;

@@ -66,7 +66,9 @@ struct RunStrings {
 struct Engine {
     host: Host,
     flows: FlowTable,
-    dissector: Dissector,
+    /// The dissector's monitoring counts after the last packet (they run ahead of the engine
+    /// in the decoder).
+    dissected_counts: super::decode::MonitorCounts,
     counters: CoreCounters,
     record: Vec<u8>,
     eth_activate: u8,
@@ -80,6 +82,8 @@ struct Engine {
     packets: Option<super::packets::PacketWriter>,
     /// Packet mode: a payload that reaches past the captured bytes (rare; reused).
     payload_past_capture: Vec<u8>,
+    /// Packet mode: what the capture buffer holds past the current packet's bytes.
+    capture_tail: Vec<u8>,
     /// The core settings of the run (modes).
     core: crate::config::CoreSettings,
     /// Monitoring reports (SIGUSR1, -M, -m).
@@ -94,7 +98,7 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
     let start_time = now();
     // The input is validated before any output exists, as in the original: a capture it
     // rejects leaves no files behind.
-    let mut cap = Capture::open(&config.input, config.bpf.as_deref()).map_err(|e| RunError::new(e.to_string()))?;
+    let cap = Capture::open(&config.input, config.bpf.as_deref()).map_err(|e| RunError::new(e.to_string()))?;
 
     let log = open_log(config)?;
     let state = Box::new(HostState::new(log));
@@ -207,12 +211,7 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
     let mut engine = Engine {
         host,
         flows,
-        dissector: Dissector::new(DissectConfig {
-            ipv6_activate: core.ipv6_activate,
-            eth_activate: core.eth_activate,
-            packet_length: core.packet_length,
-            ..DissectConfig::default()
-        }),
+        dissected_counts: Default::default(),
         counters: CoreCounters::default(),
         record: Vec::with_capacity(4096),
         eth_activate: core.eth_activate,
@@ -223,6 +222,7 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
         hash_factor: config.hash_factor.max(1),
         packets: None,
         payload_past_capture: Vec::new(),
+        capture_tail: Vec::new(),
         core: core.clone(),
         monitor: super::monitor::Monitor::new(
             open_monitor(config)?,
@@ -256,31 +256,41 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
     }
     engine.host.state.timeouts.borrow_mut().push(core.flow_timeout);
 
-    // The packet loop.
-    let mut d = Box::<Dissected>::default();
+    // The packet loop: packets come read and dissected (by a thread of their own for files).
+    let dissector = Dissector::new(DissectConfig {
+        ipv6_activate: core.ipv6_activate,
+        eth_activate: core.eth_activate,
+        packet_length: core.packet_length,
+        ..DissectConfig::default()
+    });
+    let color = engine.host.state.log.borrow().color();
+    let input_bytes = cap.input_bytes();
+    let mut stream = super::decode::PacketStream::start(cap, dissector, color, config.packet_mode)
+        .map_err(|e| RunError::new(format!("Failed to start the packet decoder thread: {e}")))?;
     let mut capture_error = None;
-    let mut progress = Progress::new(cap.input_bytes());
+    let mut progress = Progress::new(input_bytes);
     loop {
         if stop_requested() {
             break;
         }
         progress.tick(&engine.counters, engine.flows.live());
-        let next = {
-            let mut log = engine.host.state.log.borrow_mut();
-            cap.next_packet(&mut log)
-        };
-        match next {
-            Ok(Some(mut raw)) => {
-                // The original keeps libpcap's timestamp as two 32-bit values: seconds past
-                // 2106 (or garbage) show their low 32 bits, and a broken fraction (>= 1e9 or
-                // negative) is kept as is, wrapped to 32 bits, in flows and reports.
-                raw.raw_ts.0 = raw.raw_ts.0 as u32 as i64;
-                raw.ts = T2Time { sec: raw.raw_ts.0 as u64, nsec: raw.raw_ts.1 as u32, _pad: 0 };
-                engine.packet(&raw, &mut d)
+        match stream.next_packet() {
+            super::decode::Next::Packet(p) => {
+                if !p.read_log.is_empty() {
+                    engine.host.state.log.borrow_mut().raw_bytes(p.read_log);
+                }
+                if config.packet_mode {
+                    engine.capture_tail.clear();
+                    engine.capture_tail.extend_from_slice(p.past_capture);
+                }
+                engine.packet(&p.raw, p.dissected, p.dissect_log);
+                engine.dissected_counts = p.monitor;
             }
-            Ok(None) => break,
-            Err(e) => {
-                capture_error = Some(e.to_string());
+            super::decode::Next::End { result, log } => {
+                if !log.is_empty() {
+                    engine.host.state.log.borrow_mut().raw_bytes(log);
+                }
+                capture_error = result.err();
                 break;
             }
         }
@@ -304,8 +314,13 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
     }
 
     // End report.
+    let Some((cap, dissector)) = stream.finish() else {
+        engine.host.finalize_all();
+        engine.host.state.log.borrow_mut().flush();
+        return Err(RunError::new("internal error: the packet decoder thread panicked; the end report is incomplete"));
+    };
     let plugin_reports = engine.host.reports();
-    engine.write_report(&cap, processing_done.as_secs_f64(), unload_done.as_secs_f64(), &plugin_reports);
+    engine.write_report(&cap, &dissector, processing_done.as_secs_f64(), unload_done.as_secs_f64(), &plugin_reports);
     engine.host.finalize_all();
     {
         let mut log = engine.host.state.log.borrow_mut();
@@ -320,8 +335,9 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
 }
 
 impl Engine {
-    /// Processes one packet (spec §1.7).
-    fn packet(&mut self, raw: &crate::packet::RawPacket<'_>, d: &mut Dissected) {
+    /// Processes one packet (spec §1.7), dissected into `d` by the decoder, which logged
+    /// `dissect_log` doing so.
+    fn packet(&mut self, raw: &crate::packet::RawPacket<'_>, d: &mut Dissected, dissect_log: &[u8]) {
         let now = raw.ts;
         if self.counters.first_ts.is_none() {
             self.counters.first_ts = Some(now);
@@ -346,7 +362,6 @@ impl Engine {
             self.host.state.log.borrow_mut().wrn(&format!("No data available for packet {n}"));
             // Plugins still see that the packet exists (no bytes, no flow): their packet
             // totals count it, as the original's counters do.
-            d.reset();
             d.abi.linktype = raw.linktype;
             d.abi.wirelen = raw.wirelen;
             d.abi.ts = now;
@@ -356,10 +371,8 @@ impl Engine {
             return;
         }
 
-        d.reset();
-        {
-            let mut log = self.host.state.log.borrow_mut();
-            self.dissector.dissect(raw, d, &mut log);
+        if !dissect_log.is_empty() {
+            self.host.state.log.borrow_mut().raw_bytes(dissect_log);
         }
         d.abi.linktype = raw.linktype;
         d.abi.caplen = raw.data.len() as u32;
@@ -687,11 +700,11 @@ impl Engine {
                         // Counted within the MAC header's frame, a layer-2 frame's L7 length
                         // can reach past the captured bytes (behind radiotap, Juniper, PPP
                         // headers): the original prints what its capture buffer holds there.
-                        let past = self.dissector.capture_buffer();
+                        let past = &self.capture_tail;
                         let buf = &mut self.payload_past_capture;
                         buf.clear();
                         buf.extend_from_slice(&data[start..]);
-                        buf.extend((data.len()..end).map(|i| past.get(i).copied().unwrap_or(0)));
+                        buf.extend((data.len()..end).map(|i| past.get(i - data.len()).copied().unwrap_or(0)));
                         &buf[..]
                     }
                 } else if snap_l7 > 0 && a.l3_off != T2_OFF_NONE {
@@ -851,7 +864,7 @@ impl Engine {
     /// One monitoring report of the counters so far.
     fn monitor_report(&mut self, now: T2Time) {
         let c = &self.counters;
-        let pk = self.dissector.counters();
+        let pk = &self.dissected_counts;
         let snap = super::monitor::Snapshot {
             flows: c.ipv4_flows + c.ipv6_flows + c.l2_flows,
             a_flows: self.flows.a_flows,
@@ -861,9 +874,9 @@ impl Engine {
             a_packets: c.a_packets,
             b_packets: c.b_packets,
             l2_packets: c.l2_packets,
-            ipv4_packets: pk.ipv4_pkts,
-            ipv6_packets: pk.ipv6_pkts,
-            ipvx_packets: pk.ipvx_pkts,
+            ipv4_packets: pk.ipv4_packets,
+            ipv6_packets: pk.ipv6_packets,
+            ipvx_packets: pk.ipvx_packets,
             bytes: c.bytes,
             a_bytes: c.a_bytes,
             b_bytes: c.b_bytes,
@@ -914,7 +927,7 @@ impl Engine {
         terminate_pair_parts(&mut self.flows, &mut self.host, &mut self.counters, &mut self.record, slot);
     }
 
-    fn write_report(&mut self, cap: &Capture, processing: f64, unload: f64, plugin_reports: &str) {
+    fn write_report(&mut self, cap: &Capture, dissector: &Dissector, processing: f64, unload: f64, plugin_reports: &str) {
         let c = &self.counters;
         let mut out = String::with_capacity(4096);
         let duration = match c.first_ts {
@@ -951,7 +964,7 @@ impl Engine {
         if pcap_bytes > 0 {
             let _ = writeln!(out, "Number of pcap bytes: {}", num(pcap_bytes));
         }
-        let pk = self.dissector.counters();
+        let pk = dissector.counters();
         let total = c.packets as f64;
         let kinds = [(c.l2_packets, "L2"), (pk.ipv4_pkts, "IPv4"), (pk.ipv6_pkts, "IPv6"), (pk.ipvx_pkts, "IPvX")];
         for (n, label) in kinds {
@@ -990,7 +1003,7 @@ impl Engine {
             let mut log = self.host.state.log.borrow_mut();
             log.raw(&out);
             out.clear();
-            self.dissector.write_protocol_report(&mut log, c.packets, c.bytes);
+            dissector.write_protocol_report(&mut log, c.packets, c.bytes);
         }
         out.push_str(TILDES);
         if c.flows > 0 {
