@@ -314,7 +314,9 @@ fn gre_inner(d: &[u8], pkt: &Packet<'_>) -> Option<usize> {
 }
 
 /// Analyses one packet of flow `me` (`op` the opposite flow, `op_last` its last packet's
-/// time). Returns the packet-mode values and whether the packet went back in time.
+/// time) and writes its packet-mode values to `v` (reset first; the caller's reused value,
+/// so that this large struct is not copied per packet). Returns whether the packet went back
+/// in time.
 pub fn packet(
     g: &mut Global,
     me: &mut Flow,
@@ -323,8 +325,9 @@ pub fn packet(
     _status: u64,
     pkt: &Packet<'_>,
     buf: &[u8],
-) -> (PktVals, bool) {
-    let mut v = PktVals::default();
+    v: &mut PktVals,
+) -> bool {
+    *v = PktVals::default();
     // `d`: the packet's bytes followed by what the packet buffer still holds past them
     // (read where the original reads past the capture); `cap`: the captured length.
     let cap = pkt.data().len();
@@ -353,7 +356,7 @@ pub fn packet(
     me.last = ts;
 
     if pkt.l3_off == T2_OFF_NONE {
-        return (v, timejump);
+        return timejump;
     }
     let l3 = pkt.l3_off as usize;
     let v4 = pkt.ip_ver == 4;
@@ -759,7 +762,7 @@ pub fn packet(
             pkt,
             d,
             l4,
-            &mut v,
+            v,
             &mut fs,
             ts,
             prev_ts,
@@ -799,7 +802,7 @@ pub fn packet(
     me.fstat_all |= fs;
     v.ip_flags = ipf;
     me.ip_flags |= ipf;
-    (v, timejump)
+    timejump
 }
 
 /// The TCP part of a packet.

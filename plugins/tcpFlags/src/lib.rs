@@ -54,6 +54,8 @@ pub struct TcpFlags {
     packet_fields: usize,
     /// The bytes of the packets read so far, each over the previous (see `on_layer2`).
     stale: Vec<u8>,
+    /// The current packet's packet-mode values (reused).
+    vals: PktVals,
 }
 
 fn declare(i: &mut Init<'_>) -> Result<usize> {
@@ -449,6 +451,7 @@ impl Plugin for TcpFlags {
             g: Global::default(),
             packet_fields,
             stale: Vec::new(),
+            vals: PktVals::default(),
         })
     }
 
@@ -492,13 +495,21 @@ impl Plugin for TcpFlags {
                 &mut foreign
             }
         };
-        let (vals, timejump) =
-            analysis::packet(&mut self.g, me, op, op_last, status, pkt, &self.stale);
+        let timejump = analysis::packet(
+            &mut self.g,
+            me,
+            op,
+            op_last,
+            status,
+            pkt,
+            &self.stale,
+            &mut self.vals,
+        );
         if timejump {
             host.set_flow_status(f, TIMEJUMP);
         }
         if self.packet_mode {
-            packet_fields(host, &vals, &self.stale);
+            packet_fields(host, &self.vals, &self.stale);
         }
         Ok(())
     }

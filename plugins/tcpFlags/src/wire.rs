@@ -38,13 +38,81 @@ pub fn sum_bytes(mut sum: u64, data: &[u8], odd: bool) -> u64 {
 /// The exact sum of `d` read as big-endian 16-bit words (an odd last byte padded with zero).
 ///
 /// Why not a plain loop over word pairs: this runs over every byte of every packet (the L4
-/// checksum), so it adds 8 bytes at a time, SWAR style: the high bytes of the four words
+/// checksum, a twelfth of the packet loop's instructions with the default plugins). On x86-64
+/// it adds 16 bytes at a time in SSE2 registers (every x86-64 CPU has SSE2): the high bytes
+/// of the eight words (even positions) and their low bytes (odd positions) go to separate
+/// 16-bit lanes of two accumulators, which cannot overflow within 256 blocks of 16 bytes
+/// (255 × 256 < 2^16). Headers (under 64 bytes) and the tail take the plain loop, whose
+/// set-up is cheaper; other CPUs take [`sum_words_swar`].
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn sum_words(d: &[u8]) -> u64 {
+    use std::arch::x86_64::{
+        __m128i, _mm_add_epi16, _mm_add_epi64, _mm_and_si128, _mm_cvtsi128_si64, _mm_loadu_si128,
+        _mm_sad_epu8, _mm_set1_epi16, _mm_setzero_si128, _mm_slli_epi64, _mm_srli_epi16,
+        _mm_unpackhi_epi64,
+    };
+    const BLOCK: usize = 16 * 256;
+    if d.len() < 64 {
+        return sum_words_plain(d);
+    }
+    let (whole, rest) = d.split_at(d.len() / 16 * 16);
+    let mut total = 0u64;
+    // SAFETY: SSE2 is part of the x86-64 baseline; each load reads one 16-byte chunk of
+    // `block` (unaligned load).
+    unsafe {
+        let low_bytes = _mm_set1_epi16(0x00ff);
+        let zero = _mm_setzero_si128();
+        // The sum of the eight 16-bit lanes: their low bytes plus 256 times their high
+        // bytes, each summed by `psadbw` into two 64-bit halves.
+        let lanes_sum = |v: __m128i| -> u64 {
+            let low = _mm_sad_epu8(_mm_and_si128(v, low_bytes), zero);
+            let high = _mm_sad_epu8(_mm_srli_epi16(v, 8), zero);
+            let s = _mm_add_epi64(low, _mm_slli_epi64(high, 8));
+            (_mm_cvtsi128_si64(s) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(s, s))) as u64
+        };
+        for block in whole.chunks(BLOCK) {
+            let (mut high, mut low) = (zero, zero);
+            for c in block.chunks_exact(16) {
+                let x = _mm_loadu_si128(c.as_ptr() as *const __m128i);
+                high = _mm_add_epi16(high, _mm_and_si128(x, low_bytes));
+                low = _mm_add_epi16(low, _mm_srli_epi16(x, 8));
+            }
+            total += (lanes_sum(high) << 8) + lanes_sum(low);
+        }
+    }
+    total + sum_words_plain(rest)
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn sum_words(d: &[u8]) -> u64 {
+    sum_words_swar(d)
+}
+
+/// [`sum_words`] one word at a time (short inputs: headers, tails).
+#[inline]
+fn sum_words_plain(d: &[u8]) -> u64 {
+    let mut words = d.chunks_exact(2);
+    let mut total = 0u64;
+    for w in &mut words {
+        total += u16::from_be_bytes([w[0], w[1]]) as u64;
+    }
+    if let [x] = words.remainder() {
+        total += (*x as u64) << 8;
+    }
+    total
+}
+
+/// [`sum_words`] 8 bytes at a time in a u64 (CPUs other than x86-64), SWAR style: the high bytes of the four words
 /// (even positions) and their low bytes (odd positions) are summed in separate 16-bit
 /// lanes of two accumulators, which cannot overflow within 256 blocks of 8 bytes (255 × 256
 /// < 2^16). The sum stays exact, not just congruent mod 0xffff, because callers subtract
 /// a stored checksum word from it before folding.
+// (Tested on x86-64 too, where only the tests call it.)
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 #[inline]
-fn sum_words(d: &[u8]) -> u64 {
+fn sum_words_swar(d: &[u8]) -> u64 {
     const LANES: u64 = 0x00ff_00ff_00ff_00ff;
     const BLOCK: usize = 8 * 256;
     let lanes_sum = |v: u64| (v & 0xffff) + ((v >> 16) & 0xffff) + ((v >> 32) & 0xffff) + (v >> 48);
@@ -59,14 +127,7 @@ fn sum_words(d: &[u8]) -> u64 {
         }
         total += (lanes_sum(high) << 8) + lanes_sum(low);
     }
-    let mut words = rest.chunks_exact(2);
-    for w in &mut words {
-        total += u16::from_be_bytes([w[0], w[1]]) as u64;
-    }
-    if let [x] = words.remainder() {
-        total += (*x as u64) << 8;
-    }
-    total
+    total + sum_words_plain(rest)
 }
 
 /// Folds a sum to 16 bits.
@@ -148,7 +209,7 @@ mod tests {
                 .sum()
         };
         let mut x = 0x2545_f491u32;
-        let mixed: Vec<u8> = (0..5000)
+        let mixed: Vec<u8> = (0..10000)
             .map(|_| {
                 x ^= x << 13;
                 x ^= x >> 17;
@@ -156,15 +217,24 @@ mod tests {
                 x as u8
             })
             .collect();
-        let ones = vec![0xffu8; 5000];
+        let ones = vec![0xffu8; 10000];
         for data in [&mixed, &ones] {
-            for len in (0..40).chain([2047, 2048, 2049, 2055, 4096, 4103, 5000]) {
+            for len in (0..100).chain([
+                2047, 2048, 2049, 2055, 4095, 4096, 4097, 4103, 8192, 8210, 10000,
+            ]) {
                 for start in 0..3 {
                     let d = &data[start..start + len.min(data.len() - start)];
                     assert_eq!(
                         sum_bytes(7, d, false),
                         7 + plain(d),
                         "len {len} start {start}"
+                    );
+                    // (The other CPUs' sum, and the short inputs' one.)
+                    assert_eq!(sum_words_swar(d), plain(d), "swar, len {len} start {start}");
+                    assert_eq!(
+                        sum_words_plain(d),
+                        plain(d),
+                        "plain, len {len} start {start}"
                     );
                 }
             }
