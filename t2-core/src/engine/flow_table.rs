@@ -618,9 +618,15 @@ impl FlowTable {
 }
 
 /// Seconds from `then` to `now` in single precision, as T2 compares timeouts.
+///
+/// (The differences are taken in integers, then converted: the same values as converting
+/// first, since packet seconds are 32-bit and both differences are exact in an f64, and a
+/// signed conversion is one instruction where an unsigned one is several; this runs for
+/// every timeout handler on every packet.)
 #[inline]
 pub fn idle(now: T2Time, then: T2Time) -> f32 {
-    let d = (now.sec as f64 - then.sec as f64) + (now.nsec as f64 - then.nsec as f64) * 1e-9;
+    let d = (now.sec as i64).wrapping_sub(then.sec as i64) as f64
+        + (now.nsec as i64 - then.nsec as i64) as f64 * 1e-9;
     d as f32
 }
 
@@ -635,6 +641,27 @@ pub fn direction_heuristic(key: &FlowKey, syn_ack: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn idle_is_the_difference_converted_first() {
+        // T2's definition: each value converted to a double, then subtracted. Every 32-bit
+        // second and every (even broken, >= 1e9) fraction gives the same float.
+        let by_definition = |now: T2Time, then: T2Time| -> f32 {
+            ((now.sec as f64 - then.sec as f64) + (now.nsec as f64 - then.nsec as f64) * 1e-9) as f32
+        };
+        let secs = [0u64, 1, 59, 1_600_000_000, 1_600_000_182, u32::MAX as u64 - 1, u32::MAX as u64];
+        let fracs = [0u32, 1, 999, 500_000_000, 999_999_999, 1_000_000_000, u32::MAX];
+        for &a in &secs {
+            for &b in &secs {
+                for &x in &fracs {
+                    for &y in &fracs {
+                        let (now, then) = (T2Time { sec: a, nsec: x, _pad: 0 }, T2Time { sec: b, nsec: y, _pad: 0 });
+                        assert_eq!(idle(now, then).to_bits(), by_definition(now, then).to_bits(), "{now:?} {then:?}");
+                    }
+                }
+            }
+        }
+    }
 
     fn key(sip: u8, sp: u16, dip: u8, dp: u16) -> FlowKey {
         let mut k = FlowKey { ip_ver: 4, l4_proto: 17, eth_type: 0x0800, src_port: sp, dst_port: dp, ..Default::default() };
