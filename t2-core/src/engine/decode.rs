@@ -22,7 +22,6 @@
 //! second core it runs beside them. Nothing is allocated per packet once running: batches
 //! travel back to the decoder for reuse.
 
-use std::ops::Range;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
@@ -61,21 +60,70 @@ impl MonitorCounts {
             frag6: c.frag6,
         }
     }
+
+    /// How much one packet added to each count (a handful at most: one per header).
+    fn step_to(&self, after: &MonitorCounts) -> [u8; 5] {
+        let d = |a: u64, b: u64| u8::try_from(b - a).unwrap_or(u8::MAX);
+        [
+            d(self.ipv4_packets, after.ipv4_packets),
+            d(self.ipv6_packets, after.ipv6_packets),
+            d(self.ipvx_packets, after.ipvx_packets),
+            d(self.frag4, after.frag4),
+            d(self.frag6, after.frag6),
+        ]
+    }
+
+    /// These counts after a packet's [`MonitorCounts::step_to`].
+    fn stepped(&self, step: [u8; 5]) -> MonitorCounts {
+        MonitorCounts {
+            ipv4_packets: self.ipv4_packets + step[0] as u64,
+            ipv6_packets: self.ipv6_packets + step[1] as u64,
+            ipvx_packets: self.ipvx_packets + step[2] as u64,
+            frag4: self.frag4 + step[3] as u64,
+            frag6: self.frag6 + step[4] as u64,
+        }
+    }
 }
 
-/// One packet of a batch: where its parts are in the batch's buffers.
+/// A part of a batch's buffer (offsets fit 32 bits: a batch holds 256 KiB and one record).
+#[derive(Clone, Copy, Debug, Default)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+impl Span {
+    fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: start as u32,
+            len: (end - start) as u32,
+        }
+    }
+
+    fn of<'a>(&self, buf: &'a [u8]) -> &'a [u8] {
+        &buf[self.start as usize..self.start as usize + self.len as usize]
+    }
+}
+
+/// One packet of a batch: where its parts are in the batch's buffers. (One cache line: the
+/// engine's thread reads it from the decoder's.)
 #[derive(Clone, Debug)]
+#[repr(align(64))]
 struct Meta {
-    ts: T2Time,
+    /// The timestamp as libpcap computed it, seconds wrapped to 32 bits (the engine's `ts`
+    /// derives from it).
     raw_ts: (i64, i64),
     wirelen: u32,
     linktype: u32,
-    data: Range<usize>,
-    past: Range<usize>,
-    read_log: Range<usize>,
-    dissect_log: Range<usize>,
-    monitor: MonitorCounts,
+    data: Span,
+    past: Span,
+    read_log: Span,
+    dissect_log: Span,
+    /// What the packet added to the monitoring counts.
+    monitor: [u8; 5],
 }
+
+const _: () = assert!(std::mem::size_of::<Meta>() == 64);
 
 /// How the input ended.
 #[derive(Clone, Debug)]
@@ -83,7 +131,7 @@ struct End {
     /// `Err` with the message of a fatal capture error.
     result: Result<(), String>,
     /// Log text written by the read that found the end.
-    log: Range<usize>,
+    log: Span,
 }
 
 /// Packets decoded together: their bytes and log text back to back, one [`Meta`] and one
@@ -125,6 +173,8 @@ struct Decoder {
     /// A memory logger (the text goes into the batches).
     log: Logger,
     packet_mode: bool,
+    /// The monitoring counts after the last packet decoded.
+    counts: MonitorCounts,
 }
 
 impl Decoder {
@@ -134,7 +184,7 @@ impl Decoder {
         let read_start = b.text.len();
         let next = self.cap.next_packet(&mut self.log);
         self.log.take_text(&mut b.text);
-        let read_log = read_start..b.text.len();
+        let read_log = Span::new(read_start, b.text.len());
         let mut raw = match next {
             Ok(Some(raw)) => raw,
             Ok(None) => {
@@ -182,17 +232,18 @@ impl Decoder {
                 b.bytes.extend_from_slice(&shadow[raw.data.len()..]);
             }
         }
+        let counts = MonitorCounts::of(&self.dissector);
         b.meta.push(Meta {
-            ts: raw.ts,
             raw_ts: raw.raw_ts,
             wirelen: raw.wirelen,
             linktype: raw.linktype,
-            data: data_start..past_start,
-            past: past_start..b.bytes.len(),
+            data: Span::new(data_start, past_start),
+            past: Span::new(past_start, b.bytes.len()),
             read_log,
-            dissect_log: dissect_start..b.text.len(),
-            monitor: MonitorCounts::of(&self.dissector),
+            dissect_log: Span::new(dissect_start, b.text.len()),
+            monitor: self.counts.step_to(&counts),
         });
+        self.counts = counts;
         true
     }
 }
@@ -240,6 +291,8 @@ pub struct PacketStream {
     mode: Mode,
     cur: Box<Batch>,
     pos: usize,
+    /// The monitoring counts after the last packet handed out.
+    counts: MonitorCounts,
 }
 
 impl PacketStream {
@@ -268,6 +321,7 @@ impl PacketStream {
             dissector,
             log: Logger::memory(color),
             packet_mode,
+            counts: MonitorCounts::default(),
         });
         let mode = if ahead {
             let (to_engine, full) = sync_channel(BATCHES_AHEAD);
@@ -287,6 +341,7 @@ impl PacketStream {
             mode,
             cur: Box::default(),
             pos: 0,
+            counts: MonitorCounts::default(),
         })
     }
 
@@ -310,7 +365,7 @@ impl PacketStream {
                         self.cur.clear();
                         self.cur.end = Some(End {
                             result: Err("the packet decoder thread stopped unexpectedly".into()),
-                            log: 0..0,
+                            log: Span::default(),
                         });
                     }
                 },
@@ -318,22 +373,28 @@ impl PacketStream {
         }
         let b = &mut *self.cur;
         if self.pos < b.meta.len() {
-            let m = &b.meta[self.pos];
-            let d = &mut b.dissected[self.pos];
+            let i = self.pos;
             self.pos += 1;
+            let m = &b.meta[i];
+            self.counts = self.counts.stepped(m.monitor);
+            let raw_ts = m.raw_ts;
             return Next::Packet(Decoded {
                 raw: RawPacket {
-                    ts: m.ts,
+                    ts: T2Time {
+                        sec: raw_ts.0 as u64,
+                        nsec: raw_ts.1 as u32,
+                        _pad: 0,
+                    },
                     wirelen: m.wirelen,
                     linktype: m.linktype,
-                    data: &b.bytes[m.data.clone()],
-                    raw_ts: m.raw_ts,
+                    data: m.data.of(&b.bytes),
+                    raw_ts,
                 },
-                dissected: d,
-                read_log: &b.text[m.read_log.clone()],
-                dissect_log: &b.text[m.dissect_log.clone()],
-                past_capture: &b.bytes[m.past.clone()],
-                monitor: m.monitor,
+                dissected: &mut b.dissected[i],
+                read_log: m.read_log.of(&b.text),
+                dissect_log: m.dissect_log.of(&b.text),
+                past_capture: m.past.of(&b.bytes),
+                monitor: self.counts,
             });
         }
         let end = b
@@ -342,7 +403,7 @@ impl PacketStream {
             .expect("a batch without packets ends the input");
         Next::End {
             result: end.result.clone(),
-            log: &b.text[end.log.clone()],
+            log: end.log.of(&b.text),
         }
     }
 
