@@ -954,12 +954,14 @@ fn plugin_section(s: &mut String, results: &[CaptureResult], m: &ColumnsOf, show
                 _ => {}
             }
             if !rep_ok {
-                let labels: Vec<&str> = r
+                let mut labels: Vec<&str> = r
                     .plugin_logs
                     .iter()
                     .filter(|(q, _)| q == p)
                     .flat_map(|(_, d)| d.labels.keys().map(String::as_str))
                     .collect();
+                // (Sorted: the labels come from a hash map, and the page is committed.)
+                labels.sort_unstable();
                 why.push(format!(
                     "report: {}",
                     if labels.is_empty() {
