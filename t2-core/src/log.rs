@@ -86,11 +86,6 @@ impl Logger {
         Logger { out: Out::Memory(Vec::new()), color }
     }
 
-    /// Whether a memory logger holds text (always false for a stream logger).
-    pub fn has_text(&self) -> bool {
-        matches!(&self.out, Out::Memory(m) if !m.is_empty())
-    }
-
     /// Appends the text a memory logger holds to `to` and empties it (keeping its buffer);
     /// nothing for a stream logger.
     pub fn take_text(&mut self, to: &mut Vec<u8>) {

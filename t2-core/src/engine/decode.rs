@@ -105,6 +105,16 @@ impl Span {
     }
 }
 
+/// The packet time the engine keeps from libpcap's (seconds already wrapped to 32 bits; the
+/// fraction as is, wrapped to 32 bits).
+fn engine_time(raw_ts: (i64, i64)) -> T2Time {
+    T2Time {
+        sec: raw_ts.0 as u64,
+        nsec: raw_ts.1 as u32,
+        _pad: 0,
+    }
+}
+
 /// One packet of a batch: where its parts are in the batch's buffers. (One cache line: the
 /// engine's thread reads it from the decoder's.)
 #[derive(Clone, Debug)]
@@ -206,11 +216,7 @@ impl Decoder {
         // garbage) show their low 32 bits, and a broken fraction (>= 1e9 or negative) is kept
         // as is, wrapped to 32 bits, in flows and reports.
         raw.raw_ts.0 = raw.raw_ts.0 as u32 as i64;
-        raw.ts = T2Time {
-            sec: raw.raw_ts.0 as u64,
-            nsec: raw.raw_ts.1 as u32,
-            _pad: 0,
-        };
+        raw.ts = engine_time(raw.raw_ts);
 
         let i = b.meta.len();
         if b.dissected.len() == i {
@@ -380,11 +386,7 @@ impl PacketStream {
             let raw_ts = m.raw_ts;
             return Next::Packet(Decoded {
                 raw: RawPacket {
-                    ts: T2Time {
-                        sec: raw_ts.0 as u64,
-                        nsec: raw_ts.1 as u32,
-                        _pad: 0,
-                    },
+                    ts: engine_time(raw_ts),
                     wirelen: m.wirelen,
                     linktype: m.linktype,
                     data: m.data.of(&b.bytes),
