@@ -506,11 +506,7 @@ pub fn run(opts: Opts) -> Result<i32> {
         let (found, missing) = common::resolve_plugins(&root, set)?;
         let label = if common::is_basicflow_set(set) {
             "t2, basicFlow + txtSink".to_string()
-        } else if set.len() == 10
-            && common::DEFAULT_PLUGINS
-                .iter()
-                .all(|p| set.iter().any(|s| s == p))
-        {
+        } else if common::is_default_set(set) {
             "t2, 10 default plugins".to_string()
         } else if set.len() == 9 && !set.iter().any(|s| s == "tcpFlags") {
             "t2, default set without tcpFlags".to_string()
@@ -669,9 +665,7 @@ pub fn run(opts: Opts) -> Result<i32> {
             no_tcpflags_ratio = Some(ratio);
         }
         let rss = c.rss_kib.iter().copied().max().unwrap_or(0) as f64 / 1024.0;
-        if c.plugins.as_ref().is_some_and(|p| {
-            p.len() == 10 && common::DEFAULT_PLUGINS.iter().all(|d| p.iter().any(|x| x == d))
-        }) {
+        if c.plugins.as_ref().is_some_and(|p| common::is_default_set(p)) {
             default_set = Some((ratio, rss));
         }
         let mn = c
